@@ -1,0 +1,1 @@
+"""Grading: utterance analysis, compliance detection, script adherence, scorecards and exports."""

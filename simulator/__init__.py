@@ -1,0 +1,1 @@
+"""Debtor simulation: personas, scenarios, the debtor engine, backends, sessions and the CLI."""

@@ -1,0 +1,1 @@
+"""Backends that voice a debtor move as text (scripted, transformers, openai-compatible)."""
