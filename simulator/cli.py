@@ -18,7 +18,10 @@ LAZY_COMMANDS: dict[str, tuple[str, str]] = {
     "grade": ("grading.cli:grade", "Grade transcript files and write scorecards (json/csv/html/pdf)."),
     "check": ("grading.cli:check", "Check one collector line for banned language; prints JSON findings."),
     "chat": ("simulator.chat_cli:chat", "Practise a call in the terminal against a persona."),
-    "selfplay": ("simulator.chat_cli:selfplay", "Play a scripted trainee against a persona; print the transcript."),
+    "selfplay": (
+        "simulator.chat_cli:selfplay",
+        "Play a scripted trainee against a persona; print the transcript.",
+    ),
     "serve": ("simulator.serve_cli:serve", "Run the web app."),
     "users": ("simulator.serve_cli:users", "Manage web app accounts (trainee, trainer, evaluator)."),
     "sessions": ("simulator.chat_cli:sessions", "List or export stored practice sessions."),
@@ -37,7 +40,7 @@ class LazyGroup(click.Group):
         mod, attr = target.split(":")
         try:
             return getattr(importlib.import_module(mod), attr)
-        except (ImportError, AttributeError) as e:
+        except (ImportError, AttributeError):
             help_text = LAZY_COMMANDS[name][1]
 
             @click.command(name=name, help=help_text)
@@ -132,7 +135,9 @@ def personas_list(locale: str | None, as_json: bool) -> None:
         click.echo(json.dumps([_card(p) for p in ps], ensure_ascii=False, indent=2))
         return
     for p in ps:
-        click.echo(f"{p.id:32} {p.locale:6} {p.role.kind:12} {p.archetype:16} difficulty {p.difficulty}  {p.name}")
+        click.echo(
+            f"{p.id:32} {p.locale:6} {p.role.kind:12} {p.archetype:16} difficulty {p.difficulty}  {p.name}"
+        )
 
 
 def _card(p) -> dict:
@@ -149,7 +154,9 @@ def _card(p) -> dict:
 
 
 @personas.command("schema")
-@click.option("--out", type=click.Path(file_okay=False), default=None, help="folder (default: the data folders)")
+@click.option(
+    "--out", type=click.Path(file_okay=False), default=None, help="folder (default: the data folders)"
+)
 def personas_schema(out: str | None) -> None:
     """Regenerate the JSON schemas for persona and scripts-corpus files."""
     from simulator.schema import write_schemas

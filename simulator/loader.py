@@ -97,7 +97,9 @@ def validate_text(text: str, model: type[BaseModel], name: str) -> Any:
     """Parse YAML text and validate it against `model`; raise DataError listing every problem."""
     data = parse_yaml(text, name)
     if not isinstance(data, dict):
-        raise DataError([Problem(name, "", f"expected a mapping of fields at the top, got {type(data).__name__}")])
+        raise DataError(
+            [Problem(name, "", f"expected a mapping of fields at the top, got {type(data).__name__}")]
+        )
     try:
         return model.model_validate(data)
     except ValidationError as e:
@@ -215,7 +217,7 @@ def _unwrap(tp: Any) -> Any:
 
 
 def persona_files(paths: Iterable[str | Path] | None = None) -> list[Path]:
-    roots = [Path(p) for p in paths] if paths else persona_dirs()
+    roots = [Path(p) for p in paths] if paths else [d for d in persona_dirs() if d.is_dir()]
     files: list[Path] = []
     for r in roots:
         if r.is_dir():
@@ -263,12 +265,32 @@ def validate_personas(paths: Iterable[str | Path] | None = None) -> tuple[dict[s
                 msg = f"third party {tp!r} does not exist" + (f"; did you mean '{hint[0]}'?" if hint else "")
                 problems.append(Problem(where[pid], f"third_parties.{i}", msg))
             elif other.is_debtor:
-                problems.append(Problem(where[pid], f"third_parties.{i}", f"{tp!r} is a debtor, not a third party"))
+                problems.append(
+                    Problem(where[pid], f"third_parties.{i}", f"{tp!r} is a debtor, not a third party")
+                )
         if p.role.debtor and p.role.debtor not in known:
-            problems.append(Problem(where[pid], "role.debtor", f"debtor persona {p.role.debtor!r} does not exist"))
+            problems.append(
+                Problem(where[pid], "role.debtor", f"debtor persona {p.role.debtor!r} does not exist")
+            )
         if p.role.debtor and p.role.debtor in known and known[p.role.debtor].locale != p.locale:
             problems.append(Problem(where[pid], "role.debtor", "the debtor persona has a different locale"))
+        scenario_ids = _scenario_ids(p.locale)
+        for i, sc in enumerate(p.scenarios):
+            if scenario_ids and sc not in scenario_ids:
+                hint = difflib.get_close_matches(sc, scenario_ids, n=1)
+                msg = f"unknown scenario {sc!r}" + (f"; did you mean '{hint[0]}'?" if hint else "")
+                problems.append(
+                    Problem(where[pid], f"scenarios.{i}", msg + f" (defined: {', '.join(scenario_ids)})")
+                )
     return personas, problems
+
+
+def _scenario_ids(locale: str) -> list[str]:
+    """Scenario ids of a locale's corpus; empty when the corpus is missing or broken (reported on its own)."""
+    try:
+        return [s.id for s in load_corpus(locale).scenarios]
+    except (DataError, FileNotFoundError, KeyError):
+        return []
 
 
 @lru_cache(maxsize=4)

@@ -64,7 +64,13 @@ REQUIRED_DEBTOR_LINES: tuple[str, ...] = (
     "complain",
     "hang_up",
 )
-REQUIRED_THIRD_PARTY_LINES: tuple[str, ...] = ("greet", "ask_who", "ask_what_about", "take_message", "hang_up")
+REQUIRED_THIRD_PARTY_LINES: tuple[str, ...] = (
+    "greet",
+    "ask_who",
+    "ask_what_about",
+    "take_message",
+    "hang_up",
+)
 
 
 class Model(BaseModel):
@@ -85,7 +91,9 @@ class Role(Model):
     @model_validator(mode="after")
     def _third_party_fields(self) -> Role:
         if self.kind == "third_party" and self.relation is None:
-            raise ValueError("a third_party role needs 'relation' (e.g. spouse, parent, colleague, wrong_number)")
+            raise ValueError(
+                "a third_party role needs 'relation' (e.g. spouse, parent, colleague, wrong_number)"
+            )
         if self.kind == "third_party" and self.relation != "wrong_number" and not self.debtor:
             raise ValueError("a third_party role needs 'debtor': the id of the debtor persona they know")
         if self.kind == "debtor" and (self.relation or self.debtor):
