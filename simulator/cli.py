@@ -40,12 +40,12 @@ class LazyGroup(click.Group):
         mod, attr = target.split(":")
         try:
             return getattr(importlib.import_module(mod), attr)
-        except (ImportError, AttributeError):
-            help_text = LAZY_COMMANDS[name][1]
+        except (ImportError, AttributeError) as e:
+            help_text, why = LAZY_COMMANDS[name][1], str(e)
 
             @click.command(name=name, help=help_text)
             def unavailable() -> None:
-                raise click.ClickException(f"'{name}' is not available in this install: {e}")
+                raise click.ClickException(f"'{name}' is not available in this install: {why}")
 
             return unavailable
 

@@ -42,7 +42,7 @@ class Backend(ABC):
         """One line for notices and logs: which model, which settings."""
         return self.name
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional hook
         """Release model memory; default: nothing to release."""
 
 
