@@ -47,6 +47,16 @@ SKILL_LABELS = {
         "control": "掌控通话",
         "questions": "提问",
         "talk_balance": "说话比例",
+        "threat_violence": "暴力威胁",
+        "threat_legal": "虚假或夸大法律后果",
+        "insult": "侮辱谩骂",
+        "harassment": "骚扰",
+        "third_party_disclosure": "向第三方透露债务",
+        "impersonation": "冒充公检法或律师",
+        "misrepresentation": "虚假陈述",
+        "critical": "严重",
+        "major": "较重",
+        "minor": "轻微",
     },
 }
 SPEAKERS = {
@@ -315,7 +325,7 @@ def card_html(card: Scorecard, transcript: Transcript | None = None) -> str:
         left = f'<p class="muted">{T["no_transcript"]}</p>'
     viol = (
         "".join(
-            f'<div class="finding"><span class="sev {v.severity}">{_e(v.severity)}</span> {_e(v.category)} · '
+            f'<div class="finding"><span class="sev {v.severity}">{_e(_label(card.locale, v.severity))}</span> {_e(_label(card.locale, v.category))} · '
             f'<a href="#turn-{v.turn}">{T["turn"].format(n=v.turn + 1)}</a><br><mark class="sev-{v.severity}">{_e(v.quote)}</mark>'
             f'<br><span class="muted">{T["rule"]}: {_e(v.rule)}</span><br>{T["say"]}: {_e(v.suggestion)}</div>'
             for v in card.violations
@@ -356,7 +366,9 @@ def card_html(card: Scorecard, transcript: Transcript | None = None) -> str:
         + (f"<h2>{T['order']}</h2>{order}" if order else "")
         + f"<h2>{T['steps']}</h2><table>{''.join(rows)}</table>"
         + f"<h2>{T['outcome']}</h2>{outcome}"
-        + f'<p class="muted">{T["grader"]} {_e(card.grader_version)} · {_e(card.analyzer)}</p>'
+        + f'<p class="muted">{T["grader"]} {_e(card.grader_version)}'
+        + (f" · {_e(card.analyzer)}" if card.analyzer else "")
+        + "</p>"
     )
     return (
         f'<section class="card" lang="{_e(card.locale)}">{head}<div class="grid">'
@@ -539,7 +551,7 @@ def to_pdf(
         sev_color = {"critical": (198, 40, 40), "major": (230, 81, 0), "minor": (130, 119, 23)}
         for v in card.violations:
             para(
-                f"[{v.severity}] {v.category} · {T['turn'].format(n=v.turn + 1)}",
+                f"[{_label(card.locale, v.severity)}] {_label(card.locale, v.category)} · {T['turn'].format(n=v.turn + 1)}",
                 10,
                 sev_color.get(v.severity, (0, 0, 0)),
             )
@@ -601,7 +613,9 @@ def to_pdf(
         pdf.set_font(font, "", 8)
         pdf.set_text_color(120, 120, 120)
         pdf.ln(2)
-        pdf.write(4, f"{T['grader']} {card.grader_version} · {card.analyzer}")
+        pdf.write(
+            4, f"{T['grader']} {card.grader_version}" + (f" · {card.analyzer}" if card.analyzer else "")
+        )
 
     data = bytes(pdf.output())
     if path is not None:
