@@ -1,0 +1,281 @@
+"""Scorecard: rubric arithmetic, critical auto-fail, order mistakes, promise to pay, missing steps.
+
+Most tests use a small hand-built corpus and a keyword analyzer so the arithmetic is checked
+exactly; the last ones run the real analyzer and the shipped corpora end to end.
+"""
+
+import re
+from types import SimpleNamespace as NS
+
+import pytest
+
+from grading.scorecard import GRADER_VERSION, GradeError, Scorecard, grade
+from grading.transcript import Transcript
+from simulator.models import ScriptsCorpus
+
+
+def _step(i, title, line):
+    return {"id": i, "title": title, "why": f"why {i}", "phrasings": [line, line + "！"]}
+
+
+def make_corpus(weights=None, pass_mark=70):
+    return ScriptsCorpus.model_validate(
+        {
+            "locale": "zh-CN",
+            "version": 3,
+            "steps": [
+                _step("greeting_identity", "问候并自报家门", "您好，我是华信银行的小王，工号1234。"),
+                _step("verify_identity", "核实身份", "请问您是{debtor_name}本人吗？"),
+                _step("state_purpose", "说明来意", "您的账户欠款{amount_due}元已经逾期。"),
+                _step("ask_reason", "询问原因", "请问是什么原因没有按时还款呢？"),
+                _step("empathy", "同理心", "我理解您现在的难处。"),
+                _step("negotiate_plan", "协商方案", "您看今天能先还一部分吗？"),
+                _step("confirm_ptp", "复述承诺", "跟您确认一下：您承诺{date}前还款{amount}元。"),
+                _step("close", "结束通话", "感谢您的配合，再见。"),
+                _step("verify_relationship", "确认关系", "请问您和他是什么关系？"),
+                _step("request_callback", "请求回电", "麻烦您转告他尽快回电。"),
+            ],
+            "service_phrases": [],
+            "rules": [],
+            "scenarios": [
+                {
+                    "id": "first_contact",
+                    "name": "首次联系",
+                    "description": "d",
+                    "context": "debtor",
+                    "goal": "g",
+                    "steps": [
+                        "greeting_identity",
+                        "verify_identity",
+                        "state_purpose",
+                        "ask_reason",
+                        "negotiate_plan",
+                        "confirm_ptp",
+                        "close",
+                    ],
+                    "optional_steps": ["empathy"],
+                },
+                {
+                    "id": "third_party",
+                    "name": "第三方",
+                    "description": "d",
+                    "context": "third_party",
+                    "goal": "g",
+                    "steps": ["greeting_identity", "verify_relationship", "request_callback", "close"],
+                },
+            ],
+            "rubric": {
+                "pass_mark": pass_mark,
+                "weights": weights or {"compliance": 40, "script": 30, "soft_skills": 15, "outcome": 15},
+                "severity_penalty": {"critical": 100, "major": 30, "minor": 10},
+            },
+        }
+    )
+
+
+CUES = {
+    "greeting_identity": "工号",
+    "verify_identity": "本人",
+    "state_purpose": "逾期",
+    "ask_reason": "原因",
+    "empathy": "理解",
+    "negotiate_plan": "能先还",
+    "confirm_ptp": "确认一下",
+    "close": "再见",
+    "verify_relationship": "关系",
+    "request_callback": "回电",
+}
+SEEN_CONTEXTS: list = []
+
+
+def fake_analyze(text, ctx):
+    """Keyword stand-in for grading.analyze: same attributes, predictable answers."""
+    SEEN_CONTEXTS.append(ctx)
+    acts = {a: NS(act=a, score=0.9, quote=cue, method="lexical") for a, cue in CUES.items() if cue in text}
+    viol = []
+    if "坐牢" in text:
+        viol.append(NS(category="threat_legal", severity="critical", quote="坐牢", rule_id="zh.jail", rule="指引",
+                       suggestion="如实说明后果", description="d"))  # fmt: skip
+    if "笨" in text:
+        viol.append(NS(category="insult", severity="minor", quote="笨", rule_id="zh.insult", rule="民法典",
+                       suggestion="请文明沟通", description="d"))  # fmt: skip
+    m, d = re.search(r"(\d+)元", text), re.search(r"(\d+号)", text)
+    ch = "APP" if "APP" in text else None
+    ptp = {"amount": float(m.group(1)) if m else None, "date": d.group(1) if d else None, "channel": ch}
+    ptp = ptp if m and (d or ch) else None
+    return NS(acts=acts, violations=viol, mentions_debt=bool(re.search("逾期|欠款", text)), ptp=ptp)
+
+
+def ctx_factory(**kw):
+    return NS(**kw)
+
+
+def run(turns, corpus=None, scenario="first_contact", **extra):
+    t = Transcript(id="t", locale="zh-CN", scenario=scenario, turns=turns, **extra)
+    return grade(t, corpus or make_corpus(), analyzer=fake_analyze, context_factory=ctx_factory)
+
+
+def C(text):
+    return {"speaker": "collector", "text": text}
+
+
+def D(text):
+    return {"speaker": "debtor", "text": text}
+
+
+GOOD = [
+    C("您好，我是华信银行的小王，工号1234。"),
+    D("喂，什么事？"),
+    C("请问您是张伟先生本人吗？"),
+    D("是我。"),
+    C("您的账户已经逾期30天了，请问是什么原因呢？"),
+    D("最近生意不好，手头紧。"),
+    C("我理解您的难处。您看今天能先还一部分吗？"),
+    D("我15号通过APP还3000元。"),
+    C("好的，跟您确认一下：15号通过APP还3000元。感谢您的配合，再见。"),
+]
+
+
+def test_good_call_passes_with_all_steps():
+    card = run(GOOD)
+    assert isinstance(card, Scorecard) and card.passed
+    assert all(s.done for s in card.steps)
+    assert card.order_issues == [] and card.violations == []
+    assert card.dimensions["compliance"] == 100 and card.dimensions["script"] == 100
+    assert card.dimensions["outcome"] == 100
+    assert card.grader_version == GRADER_VERSION and card.corpus_version == 3
+    step = next(s for s in card.steps if s.id == "verify_identity")
+    assert (step.turn, step.quote, step.similarity) == (2, "本人", 0.9)
+
+
+def test_score_is_the_rubric_weighted_mean():
+    card = run(GOOD)
+    d, w = card.dimensions, {"compliance": 40, "script": 30, "soft_skills": 15, "outcome": 15}
+    assert card.score == pytest.approx(sum(d[k] * w[k] for k in w) / 100, abs=0.06)
+    only_soft = run(GOOD, make_corpus(weights={"compliance": 0, "script": 0, "soft_skills": 1, "outcome": 0}))
+    assert only_soft.score == pytest.approx(only_soft.dimensions["soft_skills"], abs=0.06)
+    strict = run(GOOD, make_corpus(pass_mark=100))
+    assert not strict.passed and strict.fail_reasons
+
+
+def test_critical_violation_fails_whatever_the_scores():
+    turns = GOOD[:-1] + [C("跟您确认一下：15号通过APP还3000元，不还就让你坐牢。感谢您的配合，再见。")]
+    card = run(
+        turns,
+        make_corpus(weights={"compliance": 0, "script": 1, "soft_skills": 0, "outcome": 1}, pass_mark=10),
+    )
+    assert card.score >= 90 and not card.passed
+    v = card.violations[0]
+    assert (v.turn, v.category, v.severity, v.quote) == (8, "threat_legal", "critical", "坐牢")
+    assert v.rule and v.suggestion
+    assert any("坐牢" in r for r in card.fail_reasons)
+
+
+def test_minor_violation_costs_its_rubric_penalty():
+    turns = [C("您好，我是华信银行的小王，工号1234。你真笨。")] + GOOD[1:]
+    card = run(turns)
+    assert card.dimensions["compliance"] == 90 and card.passed
+    assert card.skills["politeness"] < run(GOOD).skills["politeness"]
+
+
+def test_debtor_words_are_never_charged():
+    turns = GOOD[:5] + [D("你这个笨蛋，再打来我让你坐牢！")] + GOOD[6:]
+    card = run(turns)
+    assert card.violations == [] and card.passed
+
+
+def test_debt_before_verification_is_an_order_mistake():
+    turns = [C("您好，我是华信银行的小王，工号1234，您的欠款已经逾期了。")] + GOOD[1:]
+    card = run(turns)
+    assert [(o.turn, o.kind) for o in card.order_issues] == [(0, "debt_before_verification")]
+    assert card.order_issues[0].suggestion.startswith("请问您是")
+    assert card.dimensions["script"] < 100
+    # the same words after verification are fine
+    assert run(GOOD).order_issues == []
+
+
+def test_verification_denied_keeps_the_debtor_unverified():
+    turns = [
+        C("您好，我是华信银行的小王，工号1234。"),
+        D("喂？"),
+        C("请问您是张伟先生本人吗？"),
+        D("不是，你打错了。"),
+        C("您的欠款已经逾期了。"),
+    ]
+    card = run(turns)
+    assert [o.turn for o in card.order_issues] == [4]
+
+
+def test_ptp_with_amount_date_channel_and_repeated_back():
+    out = run(GOOD).outcome
+    assert (out.ptp, out.amount, out.date, out.channel) == (True, 3000.0, "15号", "APP")
+    assert out.repeated_back and out.turn == 7 and out.repeated_turn == 8
+    not_repeated = run(GOOD[:-1] + [C("好的，感谢您的配合，再见。")])
+    assert not_repeated.outcome.ptp and not not_repeated.outcome.repeated_back
+    assert not_repeated.dimensions["outcome"] < 100
+
+
+def test_ptp_by_agreeing_to_the_collectors_terms():
+    turns = GOOD[:6] + [C("我理解。您看今天能先还，15号通过APP还3000元可以吗？"), D("行，就这样吧。")]
+    out = run(turns).outcome
+    assert out.ptp and out.amount == 3000 and out.turn == 7
+    refused = run(GOOD[:6] + [C("您看15号通过APP还3000元可以吗？"), D("不行，我没钱。")])
+    assert not refused.outcome.ptp and refused.dimensions["outcome"] == 0
+
+
+def test_collector_proposal_alone_is_not_a_promise():
+    card = run(GOOD[:6] + [C("您15号通过APP还3000元吧。")])
+    assert not card.outcome.ptp
+
+
+def test_missing_steps_carry_corpus_phrasing_with_known_slots():
+    card = run([C("喂，还钱。"), D("谁啊？")], debtor_name="张伟先生", amount_due=5000)
+    missing = {s.id: s for s in card.missing_steps}
+    assert set(missing) == {
+        "greeting_identity",
+        "verify_identity",
+        "state_purpose",
+        "ask_reason",
+        "negotiate_plan",
+        "confirm_ptp",
+        "close",
+    }
+    assert missing["verify_identity"].suggestion == "请问您是张伟先生本人吗？"
+    assert missing["state_purpose"].suggestion == "您的账户欠款5000元已经逾期。"
+    assert missing["confirm_ptp"].suggestion == "跟您确认一下：您承诺{date}前还款{amount}元。"
+    assert missing["greeting_identity"].why and missing["greeting_identity"].title == "问候并自报家门"
+    assert not card.passed
+
+
+def test_third_party_scenario_sets_the_party():
+    SEEN_CONTEXTS.clear()
+    turns = [
+        C("您好，我是华信银行的小王，工号1234。"),
+        {"speaker": "third_party", "text": "他不在。"},
+        C("请问您和他是什么关系？麻烦您转告他尽快回电，再见。"),
+    ]
+    card = run(turns, scenario="third_party")
+    assert {c.party for c in SEEN_CONTEXTS} == {"third_party"}
+    assert all(s.done for s in card.steps) and card.dimensions["outcome"] == 100
+    assert card.order_issues == []  # third parties are never "verified"; disclosure is the analyzer's rule
+
+
+def test_unknown_scenario_is_a_clear_error():
+    with pytest.raises(GradeError, match="unknown scenario 'nope'.*first_contact"):
+        run(GOOD, scenario="nope")
+
+
+def test_dict_input_and_json_dump_shape():
+    d = {"id": "x", "locale": "zh-CN", "scenario": "first_contact", "turns": GOOD}
+    card = grade(d, make_corpus(), analyzer=fake_analyze, context_factory=ctx_factory)
+    dump = card.model_dump()
+    for key in ("score", "passed", "violations", "steps", "outcome", "dimensions", "transcript_id", "locale"):
+        assert key in dump
+    assert 0 <= dump["score"] <= 100 and dump["transcript_id"] == "x"
+    assert set(dump["skills"]) == {"empathy", "politeness", "control", "questions", "talk_balance"}
+
+
+def test_talk_balance_penalises_monologue():
+    monologue = [C("您好，我是华信银行的小王，工号1234。" * 20), D("嗯。")]
+    assert run(monologue).skills["talk_balance"] < 20
+    assert run(GOOD).skills["talk_balance"] > run(monologue).skills["talk_balance"]
