@@ -16,8 +16,6 @@ import re
 import secrets
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,15 +34,11 @@ TOKEN_TTL_S = 12 * 3600
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS users (
-    username TEXT PRIMARY KEY,
-    role TEXT NOT NULL,
-    password_hash TEXT NOT NULL,
-    created_at TEXT NOT NULL DEFAULT (datetime('now'))
-);
-CREATE TABLE IF NOT EXISTS app_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"""
+# The `users` table comes with the store's first migration; the token secret needs a home too.
+WEB_MIGRATION = (
+    "web_001_app_settings",
+    "CREATE TABLE IF NOT EXISTS app_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+)
 
 
 class AuthError(ValueError):
@@ -125,31 +119,16 @@ def verify_password(password: str, stored: str) -> bool:
 # ---------------------------------------------------------------- the account store
 
 
-def default_db_path() -> Path:
-    env = os.environ.get("COLLECTSIM_DB")
-    if env:
-        return Path(env.removeprefix("sqlite:///"))
-    return Path.home() / ".collectsim" / "collectsim.db"
-
-
 class UserDB:
-    """Accounts and the token-signing secret, in the app's SQLite file."""
+    """Accounts and the token-signing secret, in the app's SQLite store (COLLECTSIM_DB)."""
 
     def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else default_db_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._secret: bytes | None = None
-        with self._conn() as c:
-            c.executescript(_SCHEMA)
+        from simulator.store import Store, add_migration
 
-    @contextmanager
-    def _conn(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30)
-        try:
-            with conn:
-                yield conn
-        finally:
-            conn.close()
+        add_migration(*WEB_MIGRATION)
+        self.store = Store(path)
+        self.path = self.store.path
+        self._secret: bytes | None = None
 
     def add(self, username: str, role: str, password: str) -> User:
         if not _NAME_RE.match(username or ""):
@@ -160,52 +139,45 @@ class UserDB:
             raise AuthError(f"unknown role {role!r} (expected one of: {', '.join(ROLES)})")
         pw_hash = hash_password(password)
         try:
-            with self._conn() as c:
-                c.execute(
-                    "INSERT INTO users (username, role, password_hash) VALUES (?, ?, ?)",
-                    (username, role, pw_hash),
-                )
+            self.store.execute(
+                "INSERT INTO users (username, role, password_hash) VALUES (?, ?, ?)",
+                (username, role, pw_hash),
+            )
         except sqlite3.IntegrityError:
             raise AuthError(f"user {username!r} already exists") from None
         return User(username, role)
 
     def _row(self, username: str) -> tuple[str, str, str] | None:
-        with self._conn() as c:
-            return c.execute(
-                "SELECT username, role, password_hash FROM users WHERE username = ?", (username,)
-            ).fetchone()
+        rows = self.store.query(
+            "SELECT username, role, password_hash FROM users WHERE username = ?", (username,)
+        )
+        return (rows[0]["username"], rows[0]["role"], rows[0]["password_hash"]) if rows else None
 
     def get(self, username: str) -> User | None:
         row = self._row(username)
         return User(row[0], row[1]) if row else None
 
     def list(self) -> list[dict]:
-        with self._conn() as c:
-            rows = c.execute("SELECT username, role, created_at FROM users ORDER BY username").fetchall()
-        return [{"username": u, "role": r, "created_at": t} for u, r, t in rows]
+        return self.store.query("SELECT username, role, created_at FROM users ORDER BY username")
 
     def count(self) -> int:
-        with self._conn() as c:
-            return c.execute("SELECT COUNT(*) FROM users").fetchone()[0]
+        return self.store.query("SELECT COUNT(*) AS n FROM users")[0]["n"]
 
     def set_password(self, username: str, password: str) -> None:
         pw_hash = hash_password(password)
-        with self._conn() as c:
-            cur = c.execute("UPDATE users SET password_hash = ? WHERE username = ?", (pw_hash, username))
+        cur = self.store.execute("UPDATE users SET password_hash = ? WHERE username = ?", (pw_hash, username))
         if cur.rowcount == 0:
             raise AuthError(f"no such user {username!r}")
 
     def set_role(self, username: str, role: str) -> None:
         if role not in ROLES:
             raise AuthError(f"unknown role {role!r} (expected one of: {', '.join(ROLES)})")
-        with self._conn() as c:
-            cur = c.execute("UPDATE users SET role = ? WHERE username = ?", (role, username))
+        cur = self.store.execute("UPDATE users SET role = ? WHERE username = ?", (role, username))
         if cur.rowcount == 0:
             raise AuthError(f"no such user {username!r}")
 
     def remove(self, username: str) -> None:
-        with self._conn() as c:
-            cur = c.execute("DELETE FROM users WHERE username = ?", (username,))
+        cur = self.store.execute("DELETE FROM users WHERE username = ?", (username,))
         if cur.rowcount == 0:
             raise AuthError(f"no such user {username!r}")
 
@@ -225,13 +197,12 @@ class UserDB:
         if env:
             return env.encode("utf-8")
         if self._secret is None:
-            with self._conn() as c:
-                c.execute(
-                    "INSERT OR IGNORE INTO app_settings (key, value) VALUES ('token_secret', ?)",
-                    (secrets.token_hex(32),),
-                )
-                row = c.execute("SELECT value FROM app_settings WHERE key = 'token_secret'").fetchone()
-            self._secret = row[0].encode()
+            self.store.execute(
+                "INSERT OR IGNORE INTO app_settings (key, value) VALUES ('token_secret', ?)",
+                (secrets.token_hex(32),),
+            )
+            row = self.store.query("SELECT value FROM app_settings WHERE key = 'token_secret'")[0]
+            self._secret = row["value"].encode()
         return self._secret
 
     def issue_token(self, user: User, ttl_s: int = TOKEN_TTL_S) -> str:
