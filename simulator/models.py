@@ -107,13 +107,20 @@ class Account(Model):
     creditor: str = Field(min_length=1)
     product: str = Field(min_length=1)
     amount_due: float = Field(gt=0, description="overdue balance the collector asks for")
-    minimum_payment: float | None = Field(None, ge=0)
+    balance: float | None = Field(None, gt=0, description="whole outstanding balance, when more than the overdue part")
+    minimum_payment: float | None = Field(None, ge=0, description="the least payment that stops the account rolling")
     currency: Literal["CNY", "USD"] = "CNY"
     days_past_due: int = Field(ge=0)
     due_date: date | None = None
     card_last4: str | None = Field(None, pattern=r"^\d{4}$")
     id_last4: str | None = Field(None, pattern=r"^[\dXx]{4}$")
     fees_note: str | None = None
+
+    @model_validator(mode="after")
+    def _balance_covers_due(self) -> Account:
+        if self.balance is not None and self.balance < self.amount_due:
+            raise ValueError("balance (the whole outstanding balance) must be >= amount_due")
+        return self
 
     @property
     def bucket(self) -> str:
