@@ -1,0 +1,290 @@
+"""Practice sessions: a persona, a scenario, a trainee, a backend and the turns, stored as they happen.
+
+The collector's line is committed before the debtor answers and the debtor's reply (with
+the state after it) right after, so a crash loses at most the reply being generated; on
+resume that pending line is answered. A follow-up call can name an earlier session, and
+the promise made there becomes the debtor's prior (broken) promise.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from grading.transcript import Transcript, Turn
+from simulator.backends import get_backend
+from simulator.backends.base import Backend
+from simulator.engine import DebtorEngine, Reply, analysis_to_dict, resolve_today
+from simulator.store import Store
+
+
+class SessionError(LookupError):
+    """Unknown session id, or an operation that does not fit the session's status."""
+
+
+class Session:
+    """One stored call. say()/say_stream() talk; end() grades and stores the scorecard."""
+
+    def __init__(self, store: Store, row: dict, engine: DebtorEngine, notice: str | None = None):
+        self.store = store
+        self.row = row
+        self.engine = engine
+        self.notice = notice
+        self.last_reply: Reply | None = None
+
+    # ------------------------------------------------------------ facts
+
+    @property
+    def id(self) -> str:
+        return self.row["id"]
+
+    @property
+    def persona(self):
+        return self.engine.persona
+
+    @property
+    def scenario(self) -> str:
+        return self.row["scenario"]
+
+    @property
+    def trainee(self) -> str:
+        return self.row["trainee"]
+
+    @property
+    def state(self):
+        return self.engine.state
+
+    @property
+    def ended(self) -> bool:
+        """The debtor ended the call or the session was ended (graded)."""
+        return self.engine.ended or self.row.get("status") == "ended"
+
+    @property
+    def pending(self) -> str | None:
+        """A stored collector line that has no stored reply yet (the process stopped in between)."""
+        h = self.engine.history
+        return h[-1]["text"] if h and h[-1]["speaker"] == "collector" else None
+
+    def turns(self) -> list[dict]:
+        return self.store.turns(self.id)
+
+    def transcript(self) -> Transcript:
+        """The DESIGN.md transcript of this call (plus trainee and session metadata)."""
+        return Transcript(
+            id=self.id,
+            locale=self.row["locale"],
+            scenario=self.scenario,
+            persona=self.row["persona"],
+            turns=[Turn(speaker=t["speaker"], text=t["text"]) for t in self.turns()],
+            trainee=self.trainee,
+            backend=self.row["backend"],
+            seed=self.row["seed"],
+            started_at=self.row["created_at"],
+        )
+
+    # ------------------------------------------------------------ talking
+
+    def opening(self) -> Reply:
+        """The debtor picks up; stored as the first turn."""
+        return self._consume(self.opening_stream())
+
+    def opening_stream(self) -> Iterator[str]:
+        yield from self.engine.opening_stream()
+        self._store_reply(self.engine.last_reply)
+
+    def say(self, text: str) -> Reply:
+        """One collector line and the debtor's reply, each committed as soon as it exists."""
+        return self._consume(self.say_stream(text))
+
+    def say_stream(self, text: str) -> Iterator[str]:
+        """Like say(), yielding the reply in pieces; afterwards `last_reply` holds the Reply."""
+        text = (text or "").strip()
+        if not text:
+            raise ValueError("empty line")
+        if self.ended:
+            self.last_reply = self.engine.ended_reply()  # nothing is stored after the end
+            return
+        self.store.add_turn(self.id, "collector", text)
+        yield from self._answer(text)
+
+    def answer_pending(self) -> Reply | None:
+        """Answer a collector line stored before a crash; None when nothing is pending."""
+        text = self.pending
+        if text is None:
+            return None
+        self.engine.history.pop()  # the engine appends it again while answering
+        return self._consume(self._answer(text))
+
+    def _answer(self, text: str) -> Iterator[str]:
+        yield from self.engine.respond_stream(text)
+        reply = self.engine.last_reply
+        self._store_reply(reply, collector_analysis=analysis_to_dict(reply.analysis))
+
+    def _consume(self, pieces: Iterator[str]) -> Reply:
+        for _ in pieces:
+            pass
+        return self.last_reply
+
+    def _store_reply(self, reply: Reply, collector_analysis: dict | None = None) -> Reply:
+        meta = {"why": reply.why}
+        if reply.guard:
+            meta["guard"] = reply.guard
+        if reply.notice:
+            meta["notice"] = reply.notice
+        if collector_analysis is not None:
+            meta["collector_analysis"] = collector_analysis
+        self.store.add_turn(
+            self.id, self.engine.speaker, reply.text, move=reply.move, state=reply.state, meta=meta
+        )
+        self.last_reply = reply
+        return reply
+
+    def end(self, grade: bool = True):
+        """Mark the session ended; grade it with grading.scorecard.grade when available and store the card.
+
+        Returns the Scorecard (None when the grader is not installed or grade=False).
+        """
+        card = None
+        if grade:
+            try:
+                from grading.scorecard import grade as grade_fn
+            except ImportError:
+                grade_fn = None
+            if grade_fn is not None:
+                card = grade_fn(self.transcript())
+                dumped = card.model_dump(mode="json") if hasattr(card, "model_dump") else dict(card)
+                self.store.save_scorecard(self.id, dumped)
+        self.store.set_status(self.id, "ended")
+        self.row = self.store.get_session(self.id) or self.row
+        return card
+
+    def scorecard(self) -> dict | None:
+        return self.store.scorecard(self.id)
+
+
+class SessionManager:
+    """Starts, finds and resumes stored sessions (one Store per manager)."""
+
+    def __init__(
+        self, db_url: str | None = None, store: Store | None = None, today: date | str | None = None
+    ):
+        self.store = store or Store(db_url)
+        self.today = today
+
+    def start(
+        self,
+        persona_id: str,
+        scenario_id: str = "first_contact",
+        trainee: str = "trainee",
+        backend: Backend | str | None = None,
+        seed: int = 0,
+        prior_session_id: str | None = None,
+        today: date | str | None = None,
+        opening: bool = True,
+        meta: dict | None = None,
+        analyzer=None,
+    ) -> Session:
+        """A new stored session; with opening=True the debtor has already picked up (turn 0)."""
+        from simulator.loader import get_persona
+
+        persona = get_persona(persona_id)
+        backend, notice = self._backend(backend)
+        prior = self._prior(prior_session_id) if prior_session_id else None
+        when = resolve_today(today or self.today)
+        engine = DebtorEngine(
+            persona, scenario_id, backend=backend, seed=seed, prior=prior, today=when, analyzer=analyzer
+        )
+        engine.notice = notice
+        sid = self.store.create_session(
+            persona.id,
+            scenario_id,
+            persona.locale,
+            trainee=trainee or "",
+            backend=backend.describe(),
+            seed=seed,
+            today=when.isoformat(),
+            prior_session_id=prior_session_id,
+            meta={**(meta or {}), **({"prior_promise": prior} if prior else {}), "backend_notice": notice},
+        )
+        session = Session(self.store, self.store.get_session(sid), engine, notice)
+        if opening:
+            session.opening()
+        return session
+
+    def resume(self, session_id: str, backend: Backend | str | None = None, analyzer=None) -> Session:
+        """Rebuild a live session from the stored state and turns (exactly where it stopped)."""
+        from simulator.loader import get_persona
+
+        row = self._row(session_id)
+        turns = self.store.turns(row["id"])
+        backend, notice = self._backend(backend)
+        state = self.store.last_state(row["id"])
+        prior = (row.get("meta") or {}).get("prior_promise")
+        engine = DebtorEngine(
+            get_persona(row["persona"]),
+            row["scenario"],
+            backend=backend,
+            seed=row["seed"],
+            prior=prior,
+            today=row.get("today"),
+            analyzer=analyzer,
+            state=state,
+            history=[{"speaker": t["speaker"], "text": t["text"]} for t in turns],
+        )
+        engine.notice = notice
+        return Session(self.store, row, engine, notice)
+
+    def get(self, session_id: str) -> dict | None:
+        """A stored session as a dict: the session row, its turns and its latest scorecard."""
+        try:
+            row = self._row(session_id)
+        except SessionError:
+            return None
+        return {**row, "turns": self.store.turns(row["id"]), "scorecard": self.store.scorecard(row["id"])}
+
+    def transcript(self, session_id: str) -> Transcript:
+        row = self._row(session_id)
+        return Transcript(
+            id=row["id"],
+            locale=row["locale"],
+            scenario=row["scenario"],
+            persona=row["persona"],
+            turns=[Turn(speaker=t["speaker"], text=t["text"]) for t in self.store.turns(row["id"])],
+            trainee=row["trainee"],
+        )
+
+    def list(self, trainee: str | None = None, **filters) -> list[dict]:
+        """Stored sessions, newest first (filters: persona, scenario, status, limit, offset)."""
+        return self.store.list_sessions(trainee=trainee, **filters)
+
+    def scorecards(
+        self, trainee: str | None = None, persona: str | None = None, limit: int = 1000
+    ) -> list[dict]:
+        return self.store.scorecards(trainee=trainee, persona=persona, limit=limit)
+
+    # ------------------------------------------------------------ helpers
+
+    def _row(self, session_id: str) -> dict:
+        row = self.store.get_session(session_id)
+        if row is None:
+            ids = self.store.find_sessions(session_id) if session_id else []
+            if len(ids) == 1:
+                row = self.store.get_session(ids[0])
+            else:
+                why = "ambiguous prefix" if ids else "no such session"
+                raise SessionError(f"{why}: {session_id!r}")
+        return row
+
+    def _backend(self, backend: Backend | str | None) -> tuple[Backend, str | None]:
+        if isinstance(backend, Backend):
+            return backend, None
+        return get_backend(backend)
+
+    def _prior(self, session_id: str) -> dict | None:
+        """The promise made in an earlier session (now a prior promise), else that session's own prior."""
+        row = self._row(session_id)
+        state = self.store.last_state(row["id"]) or {}
+        promise = state.get("promise") or state.get("prior_promise")
+        if not promise:
+            return None
+        return {**promise, "session_id": row["id"], "kept": False}
