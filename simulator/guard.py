@@ -60,7 +60,7 @@ PROMPT_PATTERNS: list[str] = [
 
 # Words that reveal there is a debt (for third parties who were never told).
 DEBT_WORDS: dict[str, str] = {
-    "zh-CN": r"(欠(款|钱|债|账|了.{0,4}钱)|逾期|还款|还钱|催收|信用卡|贷款|账单|债务|透支|分期|违约金|利息)",
+    "zh-CN": r"(欠.{0,4}?(款|钱|债|账)|欠(你们|银行|人家)|逾期|还款|还钱|催收|信用卡|贷款|账单|债务|透支|分期|违约金|利息)",
     "en-US": r"\b(debts?|owes?|owed|owing|overdue|past[- ]due|balance|collections?|loans?|credit card|payments?"
     r"|delinquen\w*|arrears|interest)\b",
 }

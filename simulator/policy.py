@@ -129,6 +129,8 @@ def promise_blockers(persona, state: DebtorState) -> list[str]:
     missing = [a for a in persona.promise_requires if not state.seen(a)]
     if missing:
         out.append("still needs: " + ", ".join(missing))
+    if not state.reason_disclosed and d >= 2:
+        out.append("has not been heard out (no real reason given yet)")
     if state.willingness < 0.55 + 0.03 * (d - 1):
         out.append(f"willingness {state.willingness:.2f} too low")
     if state.trust < 0.4 + 0.03 * (d - 1):

@@ -54,6 +54,8 @@ ABUSIVE: frozenset[str] = frozenset(
     {"threat_violence", "insult", "threat_legal", "harassment", "impersonation", "third_party_disclosure"}
 )
 
+MAX_GAIN_PER_LINE = 0.12
+
 STAGES_DEBTOR = ("opening", "identified", "purpose", "reason", "negotiating", "promised", "closing", "ended")
 STAGES_THIRD_PARTY = ("opening", "identified", "message", "closing", "ended")
 
@@ -211,6 +213,10 @@ def act_deltas(persona, state: DebtorState, acts: list[str], violations: list[st
         total[1] += (d_trust - extra) * hurt
         total[2] += d_will
         total[3] += d_pat * hurt
+    # One line can only do so much: stuffing every technique into it does not buy a promise.
+    total[0] = max(total[0], -MAX_GAIN_PER_LINE)
+    total[1] = min(total[1], MAX_GAIN_PER_LINE)
+    total[2] = min(total[2], MAX_GAIN_PER_LINE)
     if injected or violations:
         # Odd or abusive lines never move anyone toward paying, whatever else they contain.
         total[1] = min(total[1], 0.0)

@@ -386,13 +386,16 @@ class Store:
 
 def _statements(sql: str) -> list[str]:
     """Split a migration script into statements (sqlite3.execute runs one at a time inside a transaction)."""
+    text = "\n".join(
+        line.split("--", 1)[0] for line in sql.splitlines()
+    )  # migrations keep '--' out of strings
     out, buf = [], ""
-    for line in sql.splitlines(keepends=True):
-        buf += line.split("--", 1)[0] + ("\n" if "--" in line else "")
+    for piece in text.split(";"):
+        buf += piece + ";"
         if sqlite3.complete_statement(buf):
-            if buf.strip():
+            if buf.strip(" \n\t;"):
                 out.append(buf.strip())
             buf = ""
-    if buf.strip():
+    if buf.strip(" \n\t;"):
         out.append(buf.strip())
     return out
