@@ -387,7 +387,7 @@ def sessions_list(trainee, persona, limit, as_json, db) -> None:
     """Stored sessions, newest first."""
     rows = _manager(db).list(trainee=trainee, persona=persona, limit=limit)
     if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        click.echo(json.dumps([r.to_dict() for r in rows], ensure_ascii=False, indent=2))
         return
     for r in rows:
         score = "-" if r.get("score") is None else f"{r['score']:.0f}"
@@ -409,7 +409,7 @@ def sessions_show(session_id, as_json, db) -> None:
     if rec is None:
         raise click.ClickException(f"no such session: {session_id!r}")
     if as_json:
-        click.echo(json.dumps(rec, ensure_ascii=False, indent=2))
+        click.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
         return
     click.echo(
         f"session {rec['id']}  {rec['persona']}  {rec['scenario']}  trainee {rec['trainee']}  "
@@ -437,7 +437,7 @@ def sessions_export(session_ids, trainee, scorecards, out, db) -> None:
     ids = list(session_ids) or [r["id"] for r in mgr.list(trainee=trainee, limit=100000)]
     try:
         if scorecards:
-            cards = [c for c in (mgr.store.scorecard(mgr._row(i)["id"]) for i in ids) if c]
+            cards = [c for c in (mgr.scorecard(i) for i in ids) if c]
             text = json.dumps(cards, ensure_ascii=False, indent=2) + "\n"
         else:
             text = "".join(

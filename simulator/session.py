@@ -9,6 +9,7 @@ the promise made there becomes the debtor's prior (broken) promise.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 from grading.transcript import Transcript, Turn
@@ -18,8 +19,78 @@ from simulator.engine import DebtorEngine, Reply, analysis_to_dict, resolve_toda
 from simulator.store import Store
 
 
-class SessionError(LookupError):
-    """Unknown session id, or an operation that does not fit the session's status."""
+class SessionError(KeyError):
+    """Unknown session id (a KeyError, so `except KeyError` callers keep working)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown session"
+
+
+@dataclass
+class SessionRecord:
+    """A stored session, read-only: row fields as attributes (and `rec["field"]`), turns, scorecard."""
+
+    id: str
+    created_at: str
+    updated_at: str
+    status: str
+    persona: str
+    scenario: str
+    locale: str
+    trainee: str
+    backend: str
+    seed: int
+    ended_at: str | None = None
+    today: str | None = None
+    prior_session_id: str | None = None
+    meta: dict = field(default_factory=dict)
+    n_turns: int | None = None
+    score: float | None = None
+    passed: bool | None = None
+    scorecard: dict | None = None  # the latest scorecard JSON
+    turns: list[dict] | None = None  # loaded by SessionManager.get (and lazily by transcript())
+    _store: Store | None = field(default=None, repr=False, compare=False)
+
+    @classmethod
+    def from_row(cls, row: dict, store: Store | None = None, **extra) -> SessionRecord:
+        names = {f.name for f in fields(cls)}
+        rec = cls(**{k: v for k, v in {**row, **extra}.items() if k in names}, _store=store)
+        if rec.passed is not None:
+            rec.passed = bool(rec.passed)
+        if rec.scorecard is not None and rec.score is None:
+            rec.score, rec.passed = rec.scorecard.get("score"), rec.scorecard.get("passed")
+        return rec
+
+    @property
+    def persona_id(self) -> str:
+        return self.persona
+
+    @property
+    def started_at(self) -> str:
+        return self.created_at
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+    def get(self, key: str, default=None):
+        return getattr(self, key, default)
+
+    def transcript(self) -> Transcript:
+        if self.turns is None and self._store is not None:
+            self.turns = self._store.turns(self.id)
+        return Transcript(
+            id=self.id,
+            locale=self.locale,
+            scenario=self.scenario,
+            persona=self.persona,
+            turns=[Turn(speaker=t["speaker"], text=t["text"]) for t in self.turns or []],
+            trainee=self.trainee,
+            started_at=self.created_at,
+        )
+
+    def to_dict(self) -> dict:
+        """JSON-ready: every field but the store handle."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
 
 
 class Session:
@@ -85,10 +156,15 @@ class Session:
     # ------------------------------------------------------------ talking
 
     def opening(self) -> Reply:
-        """The debtor picks up; stored as the first turn."""
+        """The debtor picks up; stored as the first turn. Called again, it returns that first reply."""
         return self._consume(self.opening_stream())
 
     def opening_stream(self) -> Iterator[str]:
+        if self.engine.history:  # already picked up (also after a resume): repeat, do not store again
+            first = self.engine.history[0]
+            self.last_reply = Reply(first["text"], "greet", self.engine.state.to_dict(), ended=self.ended)
+            yield first["text"]
+            return
         yield from self.engine.opening_stream()
         self._store_reply(self.engine.last_reply)
 
@@ -140,25 +216,29 @@ class Session:
         return reply
 
     def end(self, grade: bool = True):
-        """Mark the session ended; grade it with grading.scorecard.grade when available and store the card.
+        """Mark the session ended, then grade it (grading.scorecard.grade) and store the scorecard.
 
-        Returns the Scorecard (None when the grader is not installed or grade=False).
+        Returns the Scorecard; None when grade=False or the grader is not installed. The session
+        is marked ended first, so a grader failure never leaves a finished call looking open.
         """
-        card = None
-        if grade:
-            try:
-                from grading.scorecard import grade as grade_fn
-            except ImportError:
-                grade_fn = None
-            if grade_fn is not None:
-                card = grade_fn(self.transcript())
-                dumped = card.model_dump(mode="json") if hasattr(card, "model_dump") else dict(card)
-                self.store.save_scorecard(self.id, dumped)
         self.store.set_status(self.id, "ended")
         self.row = self.store.get_session(self.id) or self.row
+        if not grade:
+            return None
+        try:
+            from grading.scorecard import grade as grade_fn
+
+            kwargs = {"analyzer": self.engine._analyze} if self.engine._analyze else {}
+            card = grade_fn(self.transcript(), **kwargs)
+        except ImportError:
+            return None
+        dumped = card.model_dump(mode="json") if hasattr(card, "model_dump") else dict(card)
+        self.store.save_scorecard(self.id, dumped)
         return card
 
+    @property
     def scorecard(self) -> dict | None:
+        """The latest stored scorecard JSON (None before end())."""
         return self.store.scorecard(self.id)
 
 
@@ -234,32 +314,37 @@ class SessionManager:
         engine.notice = notice
         return Session(self.store, row, engine, notice)
 
-    def get(self, session_id: str) -> dict | None:
-        """A stored session as a dict: the session row, its turns and its latest scorecard."""
+    def get(self, session_id: str) -> SessionRecord | None:
+        """A stored session with its turns and latest scorecard; None when unknown."""
         try:
             row = self._row(session_id)
         except SessionError:
             return None
-        return {**row, "turns": self.store.turns(row["id"]), "scorecard": self.store.scorecard(row["id"])}
-
-    def transcript(self, session_id: str) -> Transcript:
-        row = self._row(session_id)
-        return Transcript(
-            id=row["id"],
-            locale=row["locale"],
-            scenario=row["scenario"],
-            persona=row["persona"],
-            turns=[Turn(speaker=t["speaker"], text=t["text"]) for t in self.store.turns(row["id"])],
-            trainee=row["trainee"],
+        return SessionRecord.from_row(
+            row, self.store, turns=self.store.turns(row["id"]), scorecard=self.store.scorecard(row["id"])
         )
 
-    def list(self, trainee: str | None = None, **filters) -> list[dict]:
+    def transcript(self, session_id: str) -> Transcript:
+        rec = self.get(session_id)
+        if rec is None:
+            raise SessionError(f"no such session: {session_id!r}")
+        return rec.transcript()
+
+    def list(self, trainee: str | None = None, **filters) -> list[SessionRecord]:
         """Stored sessions, newest first (filters: persona, scenario, status, limit, offset)."""
-        return self.store.list_sessions(trainee=trainee, **filters)
+        return [
+            SessionRecord.from_row(r, self.store)
+            for r in self.store.list_sessions(trainee=trainee, **filters)
+        ]
+
+    def scorecard(self, session_id: str) -> dict | None:
+        """The latest scorecard JSON of a session."""
+        return self.store.scorecard(self._row(session_id)["id"])
 
     def scorecards(
         self, trainee: str | None = None, persona: str | None = None, limit: int = 1000
     ) -> list[dict]:
+        """Latest scorecard per session, newest first (with session_id, trainee, persona, graded_at)."""
         return self.store.scorecards(trainee=trainee, persona=persona, limit=limit)
 
     # ------------------------------------------------------------ helpers

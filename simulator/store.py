@@ -80,6 +80,9 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
+SCORE_COLS = (("score", "score"), ("passed", "passed"), ("json", "scorecard_json"))
+
+
 def add_migration(name: str, sql: str) -> None:
     """Register a named migration (idempotent by name); applied by the next Store() or store.migrate()."""
     if name not in {n for n, _ in MIGRATIONS}:
@@ -296,17 +299,18 @@ class Store:
             if val is not None:
                 where.append(f"s.{col} = ?")
                 params.append(val)
+        latest = "(SELECT {} FROM scorecards c WHERE c.session_id = s.id ORDER BY c.id DESC LIMIT 1)"
         sql = (
-            "SELECT s.*, (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS n_turns,"
-            " (SELECT score FROM scorecards c WHERE c.session_id = s.id ORDER BY c.id DESC LIMIT 1) AS score,"
-            " (SELECT passed FROM scorecards c WHERE c.session_id = s.id ORDER BY c.id DESC LIMIT 1) AS passed"
-            " FROM sessions s"
+            "SELECT s.*, (SELECT COUNT(*) FROM turns t WHERE t.session_id = s.id) AS n_turns, "
+            + ", ".join(f"{latest.format(col)} AS {alias}" for col, alias in SCORE_COLS)
+            + " FROM sessions s"
             + (" WHERE " + " AND ".join(where) if where else "")
             + " ORDER BY s.created_at DESC, s.rowid DESC LIMIT ? OFFSET ?"
         )
         rows = self.query(sql, (*params, int(limit), int(offset)))
         for r in rows:
             r["meta"] = _loads(r["meta"]) or {}
+            r["scorecard"] = _loads(r.pop("scorecard_json"))
         return rows
 
     def set_status(self, session_id: str, status: str) -> None:

@@ -29,7 +29,7 @@ __all__ = [
 PROVIDERS: dict[str, tuple[str, str, str]] = {
     "scripted": ("simulator.backends.scripted", "ScriptedBackend", ""),
     "transformers": ("simulator.backends.transformers", "TransformersBackend", "collectsim[ml]"),
-    "openai": ("simulator.backends.openai_compat", "OpenAICompatBackend", "httpx"),
+    "openai": ("simulator.backends.openai_compat", "OpenAIBackend", "httpx"),
 }
 ALIASES = {
     "hf": "transformers",
@@ -73,8 +73,18 @@ def _backend_class(provider: str) -> type[Backend]:
     return cls
 
 
+def _openai_args(model: str | None) -> dict:
+    """'http://host:8000/v1#name' -> base_url + model; 'name' -> model on the default server."""
+    if not model:
+        return {}
+    if "://" in model:
+        url, _, name = model.partition("#")
+        return {"base_url": url, "model": name or None}
+    return {"model": model}
+
+
 def get_backend(name: str | None = None, model: str | None = None, **options) -> tuple[Backend, str | None]:
-    """(backend, notice): notice is None on success, else says what failed, the fix, and that scripted is used.
+    """(backend, notice): notice None on success, else what failed, the fix, and that scripted is used.
 
     name: 'scripted' | 'transformers' | 'openai' | 'provider:model' (default env COLLECTSIM_BACKEND);
     model: model id, path, or URL (default env COLLECTSIM_MODEL). Unknown names raise ValueError.
@@ -85,7 +95,10 @@ def get_backend(name: str | None = None, model: str | None = None, **options) ->
     extra = PROVIDERS[provider][2]
     try:
         cls = _backend_class(provider)
-        backend = cls(model, **options) if model else cls(**options)
+        if provider == "openai":
+            backend = cls(**_openai_args(model), **options)
+        else:
+            backend = cls(model, **options) if model else cls(**options)
         return backend, None
     except BackendUnavailable as e:
         why = str(e)

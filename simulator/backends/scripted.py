@@ -101,3 +101,21 @@ class ScriptedBackend(Backend):
 
     def describe(self) -> str:
         return "scripted (persona sample lines)"
+
+
+class FunctionBackend(Backend):
+    """Words moves with a plain function `fn(req) -> str` (or an iterator of pieces): a test double,
+    and a quick way for a trainer to try other wordings without a model."""
+
+    name = "function"
+
+    def __init__(self, fn, name: str = "function"):
+        self.fn = fn
+        self.name = name
+
+    def stream(self, req: Realisation) -> Iterator[str]:
+        out = self.fn(req)
+        if isinstance(out, str):
+            yield out
+        else:
+            yield from out
