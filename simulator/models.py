@@ -206,6 +206,8 @@ class Persona(Model):
         if self.role.kind == "debtor":
             if self.account is None or self.finances is None:
                 raise ValueError("a debtor persona needs 'account' and 'finances'")
+            if "broken_promise" in self.scenarios and not self.prior_promises:
+                raise ValueError("a debtor written for broken_promise needs 'prior_promises' (the promise they broke)")
             if self.finances.can_pay_total > self.account.amount_due:
                 raise ValueError("finances.can_pay_total must not exceed account.amount_due")
             need, allowed = REQUIRED_DEBTOR_LINES, set(DEBTOR_MOVES)
