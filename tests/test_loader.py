@@ -185,3 +185,8 @@ def test_corpora_load_for_both_locales():
         assert c.locale == loc
     with pytest.raises(KeyError, match="did you mean 'zh-CN'"):
         load_corpus("zh-CM")
+
+
+def test_broken_promise_persona_needs_a_prior_promise(tmp_path):
+    f = _broken(tmp_path, lambda d: d.update(prior_promises=[]))
+    assert any("needs 'prior_promises'" in line for line in _problems([f]))
