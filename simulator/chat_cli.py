@@ -89,11 +89,9 @@ def scorecard_summary(card) -> str:
     return "\n".join(out)
 
 
-def fill_trainee_line(line: str, session) -> str:
-    """Trainee lines may use {debtor_name} {creditor} {amount_due} ... and {promise_amount} {promise_date}
-    {promise_channel} (what the debtor just promised, to repeat it back)."""
-    if "{" not in line:
-        return line
+def trainee_slots(session) -> dict[str, str]:
+    """What a scripted trainee may say: account facts from the persona's file (the collector's screen),
+    and what the debtor promised or offered (promise_*) or broke before (prior_*), to repeat it back."""
     from simulator.policy import money, say_date
 
     persona, engine = session.persona, session.engine
@@ -117,11 +115,22 @@ def fill_trainee_line(line: str, session) -> str:
             values[f"{key}_amount"] = money(terms.get("amount"), persona)
             values[f"{key}_date"] = say_date(terms.get("date"), persona, engine.today)
             values[f"{key}_channel"] = str(terms.get("channel") or "")
-    return _SLOT.sub(lambda m: values.get(m.group(1), m.group(0)), line)
+    return {k: v for k, v in values.items() if v}
 
 
-def read_trainee_file(path: str) -> list[str]:
-    """A YAML/JSON list of collector lines (or a mapping with a `lines` list)."""
+def fill_trainee_line(item: str | list[str], session) -> str:
+    """Fill {slot}s in a scripted collector line; for a list of alternatives, the first whose slots are known."""
+    values = trainee_slots(session)
+    options = [item] if isinstance(item, str) else list(item)
+    for opt in options:
+        if all(name in values for name in _SLOT.findall(opt)):
+            return _SLOT.sub(lambda m: values[m.group(1)], opt)
+    return _SLOT.sub(lambda m: values.get(m.group(1), ""), options[-1])
+
+
+def read_trainee_file(path: str) -> list[str | list[str]]:
+    """A YAML/JSON list of collector lines (or a mapping with a `lines` list); an item may be a list
+    of alternatives."""
     import yaml
 
     try:
@@ -130,9 +139,15 @@ def read_trainee_file(path: str) -> list[str]:
         raise click.ClickException(f"{path}: {e}") from None
     if isinstance(data, dict):
         data = data.get("lines")
-    if not isinstance(data, list) or not all(isinstance(x, str) for x in data):
-        raise click.ClickException(f"{path}: expected a list of collector lines (strings)")
-    return [x.strip() for x in data if x.strip()]
+
+    def ok(x) -> bool:
+        return isinstance(x, str) or (isinstance(x, list) and x and all(isinstance(y, str) for y in x))
+
+    if not isinstance(data, list) or not all(ok(x) for x in data):
+        raise click.ClickException(
+            f"{path}: expected a list of collector lines (strings, or lists of alternatives)"
+        )
+    return [x.strip() if isinstance(x, str) else [y.strip() for y in x] for x in data if x]
 
 
 # ---------------------------------------------------------------- chat
