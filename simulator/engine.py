@@ -153,6 +153,7 @@ class DebtorEngine:
             turn=self.state.turn,
             debtor_name=dp.name if dp else None,
             amount_due=acct.amount_due if acct else None,
+            today=self.today,
         )
 
     def opening(self) -> Reply:
