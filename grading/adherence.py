@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel
@@ -114,9 +115,11 @@ def analyze_turns(
     the debtor's next reply did not deny it."""
     if analyzer is None:
         from grading.analyze import analyze as analyzer
+
+        _warm_embeddings(transcript)
     context_factory = context_factory or make_context
     party = party_for(transcript, scenario)
-    extra = transcript.model_extra or {}
+    facts = call_facts(transcript)
     verified = False
     pending = False
     views: list[TurnView] = []
@@ -127,8 +130,9 @@ def analyze_turns(
             verified=verified,
             scenario=transcript.scenario,
             turn=i,
-            debtor_name=extra.get("debtor_name"),
-            amount_due=extra.get("amount_due"),
+            debtor_name=facts.get("debtor_name"),
+            amount_due=facts.get("amount_due"),
+            today=facts.get("today"),
         )
         analysis = analyzer(turn.text, ctx)
         views.append(TurnView(i, turn.speaker, turn.text, analysis, verified, party))
@@ -142,6 +146,47 @@ def analyze_turns(
         elif denies_identity(turn.text):
             verified = False
     return views
+
+
+def call_facts(transcript: Transcript) -> dict:
+    """What the analyzer and the suggestions can use about the call: the debtor's name and balance
+    (from the transcript, else its persona) and the call date (for "tomorrow" in a promise)."""
+    extra = transcript.model_extra or {}
+    facts: dict[str, Any] = {k: extra.get(k) for k in ("debtor_name", "amount_due", "creditor", "collector")}
+    if transcript.persona and (facts["debtor_name"] is None or facts["amount_due"] is None):
+        try:
+            from simulator.loader import get_persona
+
+            p = get_persona(transcript.persona)
+        except Exception:  # an unknown or broken persona only costs the hints
+            p = None
+        if p is not None and p.account is not None:
+            facts["debtor_name"] = facts["debtor_name"] or p.name
+            facts["amount_due"] = (
+                facts["amount_due"] if facts["amount_due"] is not None else p.account.amount_due
+            )
+            facts["creditor"] = facts["creditor"] or p.account.creditor
+    when = extra.get("started_at") or extra.get("date")
+    facts["today"] = None
+    if when:
+        try:
+            facts["today"] = date.fromisoformat(str(when)[:10])
+        except ValueError:
+            pass
+    return facts
+
+
+def _warm_embeddings(transcript: Transcript) -> None:
+    """Encode every line in one batch before the turn-by-turn pass, when a model is loaded."""
+    try:
+        from grading import embeddings
+        from grading.analyze import Context, analyze_many
+
+        if embeddings.get_embedder() is None:
+            return
+        analyze_many([(t.text, Context(locale=transcript.locale)) for t in transcript.turns])
+    except Exception:  # warming is an optimisation only
+        return
 
 
 def check_steps(

@@ -18,6 +18,7 @@ from grading.adherence import (
     StepResult,
     TurnView,
     analyze_turns,
+    call_facts,
     check_steps,
 )
 from grading.softskills import Outcome, Talk, outcome, outcome_score, skills, talk
@@ -147,8 +148,8 @@ def build_scorecard(
 ) -> Scorecard:
     """The rubric arithmetic, separate from analysis so it can be checked on hand-built turns."""
     rubric = corpus.rubric
-    extra = t.model_extra or {}
-    slots = {k: extra.get(k) for k in ("debtor_name", "amount_due", "creditor", "collector", "name")}
+    facts = call_facts(t)
+    slots = {k: facts.get(k) for k in ("debtor_name", "amount_due", "creditor", "collector")}
     violations = collect_violations(views)
     adh = check_steps(views, scenario, corpus, slots)
     sk = skills(views, t.locale, scenario.steps)

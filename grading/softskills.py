@@ -19,7 +19,8 @@ from grading.adherence import TurnView
 _POLITE = {
     "zh-CN": re.compile(r"您|请|谢谢|感谢|麻烦|不好意思|抱歉|打扰"),
     "en-US": re.compile(
-        r"\b(please|thank|thanks|sorry|appreciate|sir|ma'?am|mr\.|ms\.|mrs\.)\b", re.IGNORECASE
+        r"\b(please|thank|thanks|sorry|appreciate|sir|ma'?am|mr\.|ms\.|mrs\.|could you|would you|may i)\b",
+        re.IGNORECASE,
     ),
 }
 _QUESTION = {
@@ -105,7 +106,7 @@ def skills(views: Sequence[TurnView], locale: str, scenario_steps: Sequence[str]
     insults = sum(
         1 for v in col for f in (v.analysis.violations or []) if str(getattr(f, "category", "")) == "insult"
     )
-    politeness = 50 + 50 * polite_share - 30 * insults - 15 * _count(col, "interrupt")
+    politeness = 70 + 30 * min(1.0, polite_share / 0.4) - 30 * insults - 15 * _count(col, "interrupt")
     # control: steering the call through its milestones.
     if "request_callback" in scenario_steps or "verify_relationship" in scenario_steps:
         marks = [
@@ -130,9 +131,12 @@ def skills(views: Sequence[TurnView], locale: str, scenario_steps: Sequence[str]
     q_turns = sum(1 for v in col if q_re.search(v.text))
     need = max(1, math.ceil(n * 0.3))
     questions = 50 * min(1.0, q_turns / need) + (50 if _count(col, "ask_reason", "listen") else 0)
-    # talk balance: collector share of the talking, best between 35% and 65%.
+    # talk balance: collector share of the talking. A collector explains more than the debtor, so
+    # 30-70% is full marks, falling to 0 at a 5% or 95% share (a monologue or a silent trainee).
     s = tb.collector_share
-    balance = 100.0 if 0.35 <= s <= 0.65 else (100 * s / 0.35 if s < 0.35 else 100 * (1 - s) / 0.35)
+    balance = (
+        100.0 if 0.30 <= s <= 0.70 else (100 * (s - 0.05) / 0.25 if s < 0.30 else 100 * (0.95 - s) / 0.25)
+    )
     out = {
         "empathy": empathy,
         "politeness": politeness,
