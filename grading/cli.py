@@ -86,6 +86,8 @@ def grade(
     bar.close()
     if graded:
         _write(graded, fmt, out)
+    for note in sorted({c.analyzer for c, _ in graded if c.analyzer.startswith("lexical only")}):
+        click.echo(f"note: {note}", err=True)
     passed = sum(1 for c, _ in graded if c.passed)
     summary = f"graded {len(graded)} call(s): {passed} passed, {len(graded) - passed} failed"
     if errors:

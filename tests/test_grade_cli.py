@@ -174,3 +174,42 @@ def test_check_prints_findings_with_exit_0(monkeypatch):
     assert d["worst_severity"] == "critical" and d["context"] == "third_party"
     assert d["violations"][0]["quote"] == "坐牢"
     assert CliRunner().invoke(main, ["check", "--context", "boss", "x"]).exit_code == 2
+
+
+# ---------------------------------------------------------------- end to end with the real grader
+
+
+@pytest.fixture
+def lexical(monkeypatch):
+    monkeypatch.setenv("COLLECTSIM_EMBEDDINGS", "none")
+
+
+def test_real_grade_plain_text_both_locales(tmp_path, lexical):
+    zh = tmp_path / "zh.txt"
+    zh.write_text(
+        "坐席：您好，我是华信银行信用卡中心的客服专员，我姓王，工号1234。\n客户：喂？\n"
+        "坐席：请问您是陈志远先生本人吗？\n客户：是我。\n坐席：你要是再不还钱，就等着坐牢吧！\n",
+        encoding="utf-8",
+    )
+    en = tmp_path / "en.txt"
+    en.write_text(EN_TEXT, encoding="utf-8")
+    r = CliRunner().invoke(main, ["grade", str(zh), str(en)])
+    assert r.exit_code == 0, r.output
+    cards = {c["transcript_id"]: c for c in json.loads(r.stdout)}
+    assert cards["zh"]["locale"] == "zh-CN" and not cards["zh"]["passed"]
+    assert (
+        cards["zh"]["violations"][0]["turn"] == 4 and cards["zh"]["violations"][0]["severity"] == "critical"
+    )
+    assert cards["en"]["locale"] == "en-US"
+    assert "note: lexical only" in r.stderr
+
+
+def test_real_check_command(lexical):
+    r = CliRunner().invoke(
+        main, ["check", "--locale", "zh-CN", "--context", "debtor", "你要是再不还钱，就等着坐牢吧！"]
+    )
+    assert r.exit_code == 0
+    d = json.loads(r.stdout)
+    assert d["worst_severity"] == "critical" and d["violations"][0]["category"] == "threat_legal"
+    clean = json.loads(CliRunner().invoke(main, ["check", "请问您是陈志远先生本人吗？"]).stdout)
+    assert clean["violations"] == [] and "verify_identity" in clean["acts"] and clean["locale"] == "zh-CN"

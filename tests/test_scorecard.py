@@ -279,3 +279,111 @@ def test_talk_balance_penalises_monologue():
     monologue = [C("您好，我是华信银行的小王，工号1234。" * 20), D("嗯。")]
     assert run(monologue).skills["talk_balance"] < 20
     assert run(GOOD).skills["talk_balance"] > run(monologue).skills["talk_balance"]
+
+
+# ---------------------------------------------------------------- end to end: shipped corpora, real analyzer
+
+ZH_CALL = [
+    C("您好，我是华信银行信用卡中心的客服专员，我姓王，工号1234。"),
+    D("喂？谁啊？"),
+    C("请问您是陈志远先生本人吗？"),
+    D("是我，什么事？"),
+    C("今天联系您，是因为您尾号4417的信用卡欠款23600元还没有还上。请问是遇到什么困难了吗？"),
+    D("最近生意不好，资金周转不开。你们烦不烦，再打来我就投诉你！"),
+    C("我理解您现在的难处。逾期会按合同产生利息和违约金，而且会如实报送征信。您看能不能先还一部分？"),
+    D("那我11月28日通过手机银行先还6000吧。"),
+    C("跟您确认一下：您11月28日之前通过手机银行还6000元，对吗？"),
+    D("对。"),
+    C("感谢您的配合，请按约定时间还款，再见。"),
+]
+
+
+@pytest.fixture
+def lexical(monkeypatch):
+    """The real analyzer without an embedding model: fast, deterministic, no downloads."""
+    monkeypatch.setenv("COLLECTSIM_EMBEDDINGS", "none")
+
+
+def real(turns, locale="zh-CN", scenario="first_contact", **extra):
+    return grade(Transcript(id="real", locale=locale, scenario=scenario, turns=turns, **extra))
+
+
+def test_real_zh_call_passes_with_promise_repeated_back(lexical):
+    card = real(ZH_CALL, started_at="2026-11-20T10:00:00")
+    assert card.passed and card.violations == []  # the debtor's complaint is not charged
+    assert card.outcome.ptp and card.outcome.amount == 6000 and card.outcome.channel == "手机银行"
+    assert card.outcome.date == "2026-11-28" and card.outcome.repeated_back
+    required = [s for s in card.steps if s.required]
+    assert all(s.done for s in required)
+    assert card.analyzer.startswith("lexical only")
+
+
+def test_real_zh_threat_fails_the_call(lexical):
+    turns = ZH_CALL[:-1] + [C("你要是再不还钱，就等着坐牢吧！再见。")]
+    card = real(turns)
+    assert not card.passed
+    v = next(v for v in card.violations if v.severity == "critical")
+    assert v.turn == 10 and v.category == "threat_legal" and v.quote in turns[10]["text"]
+    assert v.rule and v.suggestion
+
+
+def test_real_zh_debt_before_verification(lexical):
+    turns = [C("您好，我是华信银行的小王，工号1234。您的信用卡已经逾期38天了。")] + ZH_CALL[1:]
+    card = real(turns)
+    issue = card.order_issues[0]
+    assert issue.turn == 0 and issue.kind == "debt_before_verification" and "逾期" in issue.quote
+    assert card.dimensions["script"] < real(ZH_CALL).dimensions["script"]
+
+
+def test_real_third_party_disclosure_fails(lexical):
+    turns = [
+        C(
+            "您好，我是华信银行的小王。请问您是陈志远先生的什么人？他在我们银行的信用卡欠款23600元已经逾期了。"
+        ),
+        {"speaker": "third_party", "text": "我是他老婆。"},
+        C("麻烦您转告陈先生，请他方便时回电4008001234，找王专员。谢谢，再见。"),
+    ]
+    card = real(turns, scenario="third_party")
+    assert not card.passed
+    assert [(v.turn, v.category, v.severity) for v in card.violations] == [
+        (0, "third_party_disclosure", "critical")
+    ]
+    assert card.order_issues == []  # a third party is reported as disclosure, not as an order mistake
+    assert card.dimensions["outcome"] == 100
+
+
+def test_real_missing_steps_use_corpus_phrasing(lexical):
+    from simulator.loader import load_corpus
+
+    corpus = load_corpus("zh-CN")
+    card = real([C("喂，陈志远吗？赶紧还钱。"), D("你谁啊？")])
+    missing = {s.id: s for s in card.missing_steps}
+    assert {"greeting_identity", "confirm_ptp", "close"} <= set(missing)
+    for sid in ("greeting_identity", "confirm_ptp"):
+        assert missing[sid].suggestion == corpus.step(sid).phrasings[0]
+    assert not card.passed and card.outcome.ptp is False
+
+
+def test_real_en_call(lexical):
+    turns = [
+        C("Hi, this is Sam Miller calling from Acme Recovery Services."),
+        D("Hello?"),
+        C("Am I speaking with John Smith?"),
+        D("Yes, this is John."),
+        C(
+            "This is an attempt to collect a debt and any information obtained will be used for that purpose. "
+            "I'm calling about your Visa account, which is 45 days past due with a balance of $1,250."
+        ),
+        D("I lost my job last month, you idiots keep calling."),
+        C("I'm sorry to hear that. Can you tell me what's changed with your income?"),
+        D("I can pay $300 on March 15 by debit card."),
+        C("So to confirm, $300 on March 15 by debit card, is that right?"),
+        D("Yes."),
+        C("Thank you for your time, John. Have a good day."),
+    ]
+    card = real(turns, locale="en-US", started_at="2026-03-01")
+    assert card.violations == [] and card.order_issues == []
+    assert (card.outcome.amount, card.outcome.date, card.outcome.channel) == (300, "2026-03-15", "debit card")
+    assert card.outcome.repeated_back
+    mm = next(s for s in card.steps if s.id == "mini_miranda")
+    assert mm.done and mm.turn == 4
