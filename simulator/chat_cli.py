@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 STATE_KEYS = ("mood", "anger", "trust", "willingness", "patience", "stage")
-_SLOT = re.compile(r"\{([a-z_]+)\}")
+_SLOT = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
 def _manager(db: str | None):

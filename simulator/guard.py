@@ -54,7 +54,7 @@ AI_PATTERNS: list[str] = [
 PROMPT_PATTERNS: list[str] = [
     r"(^|\n)\s*(催收员|催收方|客服|债务人|collector|agent|trainee|debtor|user|assistant|system)\s*[:：]",
     r"<\|[a-z_]+\|>|\[/?INST\]|<<SYS>>",
-    r"\{[a-z_]+\}",
+    r"\{[a-z_][a-z0-9_]*\}",
     r"(system prompt|系统提示|提示词|sample_lines|\bpersona\b|\bmove\s*[:=]|你扮演|you are playing)",
 ]
 

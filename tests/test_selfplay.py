@@ -75,7 +75,9 @@ def play(pid: str, scenario: str | None = None, kind: str = "polite", seed: int 
     args += ["--seed", str(seed), "--json", "--today", TODAY, "--no-grade", "--backend", "scripted"]
     res = CliRunner().invoke(selfplay, args, catch_exceptions=False)
     assert res.exit_code == 0, res.output
-    return json.loads(res.output)
+    out = json.loads(res.output)
+    assert not any("{" in t["text"] for t in out["turns"]), "every slot in the trainee script is filled"
+    return out
 
 
 def party_turns(run: dict) -> list[dict]:

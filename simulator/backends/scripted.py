@@ -38,7 +38,7 @@ FALLBACK_MOVES: dict[str, tuple[str, ...]] = {
     "ask_who": ("greet",),
 }
 
-_SLOT = re.compile(r"\{([a-z_]+)\}")
+_SLOT = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
 def lines_for(persona, move: str) -> tuple[str, list[str]]:
