@@ -125,6 +125,7 @@ class DebtorEngine:
         self.collector_name = self._find_collector_name()
         self.last_reply: Reply | None = None
         self._notice_shown = False
+        self._prompt: str | None = None  # the model's system prompt for this turn, to catch echoes
 
     # ------------------------------------------------------------ public
 
@@ -201,7 +202,7 @@ class DebtorEngine:
         return dec, analysis
 
     def _request(self, dec: Decision, retry: int = 0) -> Realisation:
-        return Realisation(
+        req = Realisation(
             persona=self.persona,
             move=dec.move,
             slots=self._slots(dec),
@@ -210,6 +211,8 @@ class DebtorEngine:
             seed=self.seed * 7919 + self.state.turn + 1000 * retry,
             scenario=self.scenario,
         )
+        self._prompt = None if isinstance(self.backend, ScriptedBackend) else _prompt_of(self.backend, req)
+        return req
 
     def _voice(self, dec: Decision, analysis) -> Iterator[str]:
         """Stream a move: scripted lines stream directly; model output streams sentence by sentence,
@@ -295,7 +298,7 @@ class DebtorEngine:
             self.persona,
             knows_debt=self.state.knows_debt,
             facts=facts,
-            system_prompt=getattr(self.backend, "system_prompt", None),
+            system_prompt=self._prompt,
         )
 
     def _finish(self, dec: Decision, analysis, text: str, reasons: list[str], notice: str | None) -> Reply:
@@ -398,6 +401,19 @@ class DebtorEngine:
                 prior_channel=str(pp.get("channel") or ""),
             )
         return {k: v for k, v in slots.items() if v is not None}
+
+
+def _prompt_of(backend: Backend, req: Realisation) -> str | None:
+    """The system prompt a model backend sees for `req` (the guard rejects replies that echo it)."""
+    own = getattr(backend, "system_prompt", None)
+    if isinstance(own, str):
+        return own
+    try:
+        from simulator.backends.prompting import system_prompt
+
+        return system_prompt(req.persona, req.scenario, req.slots)
+    except Exception:  # a backend with its own prompting: no echo check beyond the generic markers
+        return None
 
 
 def _split_done(buf: str, locale: str) -> tuple[str, str]:

@@ -371,3 +371,26 @@ def test_end_marks_the_session_ended(tmp_path):
     assert mgr.get(s.id).status == "ended" and s.ended
     r = s.say("还在吗？")
     assert r.ended and len(s.turns()) == 3
+
+
+@pytest.mark.slow
+def test_a_real_model_backend_goes_through_the_guard(tmp_path):
+    """A random-weight model speaks gibberish: whatever it says, the trainee sees an in-character line."""
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    from simulator import guard
+    from simulator.backends.transformers import build_tiny_model
+
+    folder = build_tiny_model(tmp_path / "tiny")
+    be, notice = get_backend(f"transformers:{folder}", max_new_tokens=24)
+    assert notice is None, notice
+    eng = engine(backend=be)
+    for line in GOOD[:3]:
+        shown = "".join(eng.respond_stream(line))
+        r = eng.last_reply
+        assert shown.strip() == r.text and r.text
+        assert (
+            r.text in {x for v in eng.persona.sample_lines.values() for x in v}
+            or guard.check(r.text, eng.persona).ok
+        )
+    be.close()
