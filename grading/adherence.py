@@ -148,6 +148,18 @@ def analyze_turns(
     return views
 
 
+def ever_verified(views: list[TurnView]) -> bool:
+    """Did the collector verify the debtor at any point (a verify act answered without a denial)?"""
+    for i, v in enumerate(views):
+        if v.verified:
+            return True
+        if v.is_collector and v.act("verify_identity") is not None:
+            reply = next((w for w in views[i + 1 :] if not w.is_collector), None)
+            if reply is not None and not denies_identity(reply.text):
+                return True
+    return False
+
+
 def call_facts(transcript: Transcript) -> dict:
     """What the analyzer and the suggestions can use about the call: the debtor's name and balance
     (from the transcript, else its persona) and the call date (for "tomorrow" in a promise)."""

@@ -24,13 +24,15 @@ from grading.results import ActHit, Analysis, Context, Finding
 
 __all__ = ["ActHit", "Analysis", "Context", "Finding", "analyze", "analyze_many", "embedder_status"]
 
-# Similarity thresholds for the semantic path. Acts are a boost and can be generous; a violation
-# found by similarity alone must be a near-paraphrase of a rule example and clearly closer to it
-# than to any lawful line, and only for threats, where wording varies most.
+# Similarity thresholds for the semantic path (cosine, unit vectors). Acts are a boost and can be
+# generous. A violation found by similarity alone is only for threats of violence, where wording
+# varies most; it must be close to a rule example AND clearly closer to it than to every
+# non-violating line of the corpus (lawful firm lines, step phrasings, service phrases), so that
+# "Can you pay by Friday?" never turns into "Pay by Friday or else".
 ACT_THRESHOLD = 0.70
-VIOLATION_THRESHOLD = 0.78
-LAWFUL_MARGIN = 0.08
-SEMANTIC_CATEGORIES = (Category.threat_violence, Category.threat_legal)
+VIOLATION_THRESHOLD = 0.60
+NEGATIVE_MARGIN = 0.15
+SEMANTIC_CATEGORIES = (Category.threat_violence,)
 
 _CONFIRM = {
     "zh": re.compile(r"确认|对吗|是吗|是吧|对吧|没问题吧|记下|记录|登记|备注|约定"),
@@ -114,7 +116,7 @@ def _semantic(text: str, vecs, sents: list[str], ctx: Context, acts: dict, findi
         score = float(best_item[i])
         if score >= ACT_THRESHOLD and label not in acts:
             acts[label] = ActHit(label, round(score, 3), candidates[int(best_sent[i])], "semantic")
-    lawful_rows = index["lawful"]
+    negative_rows = index["negative"]
     have = {f.category for f in findings}
     rs = ruleset(ctx.locale)
     for rule_id, rows in index["rules"].items():
@@ -126,8 +128,8 @@ def _semantic(text: str, vecs, sents: list[str], ctx: Context, acts: dict, findi
         i = max(rows, key=lambda r: best_item[r])
         score = float(best_item[i])
         j = int(best_sent[i])
-        lawful = float(sims[lawful_rows, j].max()) if lawful_rows else 0.0
-        if score >= VIOLATION_THRESHOLD and score - lawful >= LAWFUL_MARGIN:
+        negative = float(sims[negative_rows, j].max()) if negative_rows else 0.0
+        if score >= VIOLATION_THRESHOLD and score - negative >= NEGATIVE_MARGIN:
             quote = candidates[j]
             start = text.find(quote)
             findings.append(
@@ -170,9 +172,10 @@ def _index(emb, locale: str) -> dict:
     for r in corpus.rules:
         if r.examples:
             add(rules, r.id, r.examples)
-    lawful = list(range(len(texts), len(texts) + len(corpus.lawful_firm)))
+    negative = [r for rows in acts.values() for r in rows]
+    negative += range(len(texts), len(texts) + len(corpus.lawful_firm))
     texts += corpus.lawful_firm
-    index = {"matrix": emb.encode(texts), "acts": acts, "rules": rules, "lawful": lawful}
+    index = {"matrix": emb.encode(texts), "acts": acts, "rules": rules, "negative": negative}
     emb.indexes[locale] = index
     return index
 

@@ -301,7 +301,7 @@ _CHANNELS = {
         ("bank transfer", r"bank transfer|ach|wire|direct transfer|from (my|your) (checking|savings)"),
         ("debit card", r"debit card"),
         ("credit card", r"credit card payment|by credit card|with (a|my|your) credit card"),
-        ("check", r"\bcheck\b(?! (in|on|back|with|that|if|the))|\bcheque\b"),
+        ("check", r"\b(by|with|via|mail|send|a|personal|paper) (a )?(check|cheque)\b|\bcheque\b"),
         ("money order", r"money order"),
         ("autopay", r"auto-?pay|automatic payment|auto debit"),
         ("phone", r"over the phone|by phone|phone payment"),

@@ -20,6 +20,7 @@ from grading.adherence import (
     analyze_turns,
     call_facts,
     check_steps,
+    ever_verified,
 )
 from grading.softskills import Outcome, Talk, outcome, outcome_score, skills, talk
 from grading.transcript import Transcript
@@ -135,6 +136,39 @@ def collect_violations(views: list[TurnView]) -> list[Violation]:
     return out
 
 
+# The debt told to someone never verified: they may not be the debtor, so this is a disclosure.
+UNVERIFIED_SEVERITY = "major"
+
+
+def unverified_disclosure(
+    views: list[TurnView], adh: Adherence, corpus: ScriptsCorpus, found: list[Violation]
+) -> list[Violation]:
+    """A debt mentioned before verification is an order mistake; when the call never verifies who
+    is on the line at all, it is also a (major) third-party disclosure: nobody knows who heard it."""
+    early = [o for o in adh.order_issues if o.kind == "debt_before_verification"]
+    if not early or ever_verified(views):
+        return []
+    first = early[0]
+    if any(v.turn == first.turn and v.category == "third_party_disclosure" for v in found):
+        return []
+    rule = next((r for r in corpus.rules if r.category == "third_party_disclosure"), None)
+    zh = corpus.locale == "zh-CN"
+    return [
+        Violation(
+            turn=first.turn,
+            category="third_party_disclosure",
+            severity=UNVERIFIED_SEVERITY,
+            quote=first.quote,
+            rule=rule.citation if rule else "",
+            suggestion=first.suggestion or (rule.suggestion if rule else ""),
+            rule_id="unverified_disclosure",
+            description="通话中始终未核实对方身份就透露了欠款信息。"
+            if zh
+            else "The debt was discussed without ever verifying who was on the line.",
+        )
+    ]
+
+
 def script_score(adh: Adherence) -> float:
     req = adh.required
     if not req:
@@ -152,6 +186,7 @@ def build_scorecard(
     slots = {k: facts.get(k) for k in ("debtor_name", "amount_due", "creditor", "collector")}
     violations = collect_violations(views)
     adh = check_steps(views, scenario, corpus, slots)
+    violations += unverified_disclosure(views, adh, corpus, violations)
     sk = skills(views, t.locale, scenario.steps)
     out = outcome(views)
     penalty = sum(float(rubric.severity_penalty.get(v.severity, 0.0)) for v in violations)
