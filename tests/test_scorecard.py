@@ -194,6 +194,22 @@ def test_debt_before_verification_is_an_order_mistake():
     assert run(GOOD).order_issues == []
 
 
+def test_debt_to_someone_never_verified_is_also_a_disclosure():
+    turns = [
+        C("您好，我是华信银行的小王，工号1234，您的欠款已经逾期了。"),
+        D("你谁啊？"),
+        C("你先还一部分吧，再见。"),
+    ]
+    card = run(turns)
+    assert [(v.turn, v.category, v.severity, v.rule_id) for v in card.violations] == [
+        (0, "third_party_disclosure", "major", "unverified_disclosure")
+    ]
+    assert card.violations[0].suggestion == "请问您是{debtor_name}本人吗？"
+    # verified later in the call: an order mistake only
+    later = run([C("您好，我是华信银行的小王，工号1234，您的欠款已经逾期了。")] + GOOD[1:])
+    assert later.violations == [] and later.order_issues
+
+
 def test_verification_denied_keeps_the_debtor_unverified():
     turns = [
         C("您好，我是华信银行的小王，工号1234。"),
@@ -333,6 +349,18 @@ def test_real_zh_debt_before_verification(lexical):
     issue = card.order_issues[0]
     assert issue.turn == 0 and issue.kind == "debt_before_verification" and "逾期" in issue.quote
     assert card.dimensions["script"] < real(ZH_CALL).dimensions["script"]
+
+
+def test_real_unverified_disclosure_cites_the_corpus_rule(lexical):
+    turns = [
+        D("喂？"),
+        C("喂，周建国是吧？你信用卡欠款一万二千元，已经逾期四十天了，什么时候还？"),
+        D("你谁啊？"),
+    ]
+    card = real(turns)
+    v = next(v for v in card.violations if v.category == "third_party_disclosure")
+    assert v.turn == 1 and v.severity == "major" and "个人信息保护法" in v.rule
+    assert v.quote in turns[1]["text"]
 
 
 def test_real_third_party_disclosure_fails(lexical):
