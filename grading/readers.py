@@ -167,6 +167,17 @@ def _fill(data: object, default_id: str, locale: str | None, scenario: str | Non
     return data
 
 
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM); else GB18030, which Chinese Windows call systems often export."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as first:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise first from None
+
+
 def read_file(
     path: str | Path, *, locale: str | None = None, scenario: str | None = None
 ) -> Iterator[tuple[Source, Transcript | ReadError]]:
@@ -174,9 +185,12 @@ def read_file(
     path = Path(path)
     name = str(path)
     try:
-        raw = path.read_text(encoding="utf-8-sig")
+        raw = _decode(path.read_bytes())
     except UnicodeDecodeError as e:
-        yield Source(name), ReadError(name, None, f"not UTF-8 text ({e.reason})", "save the file as UTF-8")
+        yield (
+            Source(name),
+            ReadError(name, None, f"not UTF-8 or GB18030 text ({e.reason})", "save the file as UTF-8"),
+        )
         return
     except OSError as e:
         yield Source(name), ReadError(name, None, f"cannot read: {e.strerror or e}", "check the path")

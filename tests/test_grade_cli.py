@@ -73,6 +73,17 @@ def test_json_fills_missing_locale_and_id(tmp_path):
     assert (t.id, t.locale, t.scenario) == ("call-7", "en-US", "third_party")
 
 
+def test_gb18030_text_and_binary_files(tmp_path):
+    p = tmp_path / "gbk.txt"
+    p.write_bytes(ZH_TEXT.encode("gb18030"))
+    ((_, t),) = read_file(p)
+    assert t.turns[0].text.startswith("您好")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\xff\xfe\x00\x81\x00")
+    ((_, err),) = read_file(bad)
+    assert isinstance(err, ReadError) and "UTF-8" in str(err)
+
+
 def test_folder_is_read_recursively(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "a.txt").write_text(ZH_TEXT, encoding="utf-8")
