@@ -92,21 +92,13 @@ def scorecard_summary(card) -> str:
 def trainee_slots(session) -> dict[str, str]:
     """What a scripted trainee may say: account facts from the persona's file (the collector's screen),
     and what the debtor promised or offered (promise_*) or broke before (prior_*), to repeat it back."""
-    from simulator.policy import money, say_date
+    from simulator.policy import account_slots, money, say_date
 
     persona, engine = session.persona, session.engine
     dp = engine.debtor_persona
     values = {"debtor_name": dp.name if dp else "", "name": persona.name}
     if dp is not None and dp.account:
-        a = dp.account
-        values.update(
-            creditor=a.creditor,
-            product=a.product,
-            amount_due=money(a.amount_due, dp),
-            days_past_due=str(a.days_past_due),
-            card_last4=a.card_last4 or "",
-            id_last4=a.id_last4 or "",
-        )
+        values.update(account_slots(dp))
     for key, terms in (
         ("promise", engine.state.promise or engine.state.offer),
         ("prior", engine.state.prior_promise),

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from simulator import guard
 from simulator.backends.base import Backend, Realisation
 from simulator.backends.scripted import ScriptedBackend, pieces, sample_line
-from simulator.policy import Decision, decide, money, say_date
+from simulator.policy import Decision, account_slots, decide, money, say_date
 from simulator.state import DebtorState, initial_state
 
 
@@ -159,8 +159,9 @@ class DebtorEngine:
 
     def opening(self) -> Reply:
         """The debtor picks up the phone."""
-        text = "".join(self.opening_stream())
-        return self.last_reply or Reply(text, "greet", self.state.to_dict())
+        for _ in self.opening_stream():
+            pass
+        return self.last_reply
 
     def opening_stream(self) -> Iterator[str]:
         dec = Decision("greet", why="picks up")
@@ -184,10 +185,6 @@ class DebtorEngine:
         dec, analysis = self._decide(text)
         yield from self._voice(dec, analysis)
 
-    def snapshot(self) -> dict:
-        """What to store to continue this call later: state and history."""
-        return {"state": self.state.to_dict(), "history": [dict(t) for t in self.history]}
-
     # ------------------------------------------------------------ steps
 
     def _decide(self, text: str) -> tuple[Decision, object]:
@@ -201,14 +198,14 @@ class DebtorEngine:
         dec = decide(self.persona, self.scenario, self.state, analysis, rng, self.today)
         return dec, analysis
 
-    def _request(self, dec: Decision, retry: int = 0) -> Realisation:
+    def _request(self, dec: Decision) -> Realisation:
         req = Realisation(
             persona=self.persona,
             move=dec.move,
             slots=self._slots(dec),
             history=[dict(t) for t in self.history],
             state=self.state.summary(),
-            seed=self.seed * 7919 + self.state.turn + 1000 * retry,
+            seed=self.seed * 7919 + self.state.turn,
             scenario=self.scenario,
         )
         self._prompt = None if isinstance(self.backend, ScriptedBackend) else _prompt_of(self.backend, req)
@@ -232,20 +229,20 @@ class DebtorEngine:
                 done, buf = _split_done(buf, self.locale)
                 if not done:
                     continue
-                ok, why = self._gate(emitted, done)
-                if not ok:
-                    reasons += why
+                verdict = self._check(emitted + done)
+                if not verdict.ok:  # a bad or one-too-many sentence: stop here, keep what was shown
+                    reasons += verdict.reasons
                     break
                 emitted += done
                 yield done
             else:
                 if buf.strip():
-                    ok, why = self._gate(emitted, buf)
-                    if ok:
+                    verdict = self._check(emitted + buf)
+                    if verdict.ok:
                         emitted += buf
                         yield buf
                     else:
-                        reasons += why
+                        reasons += verdict.reasons
             close = getattr(stream, "close", None)
             if close:
                 close()
@@ -258,13 +255,6 @@ class DebtorEngine:
             yield from pieces(said, self.locale == "zh-CN")
             emitted = said
         self._finish(dec, analysis, emitted.strip(), reasons, notice)
-
-    def _gate(self, emitted: str, new: str) -> tuple[bool, list[str]]:
-        """May `new` be shown after `emitted`? Too long means stop here (trim), anything else is a reject."""
-        v = self._check(emitted + new)
-        if v.ok:
-            return True, []
-        return False, v.reasons
 
     def _realise_checked(
         self, req: Realisation, first_done: bool = False
@@ -363,13 +353,7 @@ class DebtorEngine:
         dp = self.debtor_persona
         slots["debtor_name"] = dp.name if dp else ""
         if dp is not None and (p.role.kind == "debtor" or st.knows_debt):
-            acct = dp.account
-            slots.update(
-                creditor=acct.creditor,
-                product=acct.product,
-                amount_due=money(acct.amount_due, dp),
-                days_past_due=str(acct.days_past_due),
-            )
+            slots.update(account_slots(dp))
         fin = p.finances if p.role.kind == "debtor" else None
         if fin is not None:
             slots["can_pay_now"] = money(fin.can_pay_now or fin.can_pay_total, p)

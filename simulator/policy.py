@@ -86,6 +86,19 @@ def say_date(iso: str | None, persona, today: date) -> str:
     return f"{d.month}月{d.day}日" if zh else f"{d:%B} {d.day}"
 
 
+def account_slots(debtor) -> dict[str, str]:
+    """Account facts as a collector's screen shows them (and a debtor may say them)."""
+    a = debtor.account
+    return {
+        "creditor": a.creditor,
+        "product": a.product,
+        "amount_due": money(a.amount_due, debtor),
+        "days_past_due": str(a.days_past_due),
+        "card_last4": a.card_last4 or "",
+        "id_last4": a.id_last4 or "",
+    }
+
+
 def promise_terms(persona, state: DebtorState, ptp: dict | None, today: date) -> dict | None:
     """Amount/date/channel the debtor will commit to: never above can_pay_total, never before earliest_days."""
     fin = persona.finances
@@ -216,7 +229,8 @@ def _debtor(persona, scenario, state, acts, violations, analysis, today) -> Deci
     if acts & PUSH_ACTS or ptp:
         if blockers:
             terms = promise_terms(persona, state, ptp, today)
-            if persona.difficulty >= 2 and state.offer is None and terms and _bargainable(state):
+            bargainable = state.willingness >= 0.42 and state.anger < 0.5
+            if persona.difficulty >= 2 and state.offer is None and terms and bargainable:
                 state.offer = terms
                 return Decision("bargain", why="asked to pay; offers what they can: " + "; ".join(blockers))
             move = "vent" if state.anger >= 0.5 else ("refuse" if state.willingness < 0.35 else "stall")
@@ -252,10 +266,6 @@ def _debtor(persona, scenario, state, acts, violations, analysis, today) -> Deci
     if state.anger >= 0.5:
         return Decision("vent", why="irritated")
     return Decision("stall" if state.trust < 0.35 else "excuse", why="nothing new to react to")
-
-
-def _bargainable(state: DebtorState) -> bool:
-    return state.willingness >= 0.42 and state.anger < 0.5
 
 
 def _third_party(persona, scenario, state, acts, violations, analysis, today) -> Decision:

@@ -85,6 +85,8 @@ class SessionRecord:
             persona=self.persona,
             turns=[Turn(speaker=t["speaker"], text=t["text"]) for t in self.turns or []],
             trainee=self.trainee,
+            backend=self.backend,
+            seed=self.seed,
             started_at=self.created_at,
         )
 
@@ -141,17 +143,7 @@ class Session:
 
     def transcript(self) -> Transcript:
         """The DESIGN.md transcript of this call (plus trainee and session metadata)."""
-        return Transcript(
-            id=self.id,
-            locale=self.row["locale"],
-            scenario=self.scenario,
-            persona=self.row["persona"],
-            turns=[Turn(speaker=t["speaker"], text=t["text"]) for t in self.turns()],
-            trainee=self.trainee,
-            backend=self.row["backend"],
-            seed=self.row["seed"],
-            started_at=self.row["created_at"],
-        )
+        return SessionRecord.from_row(self.store.get_session(self.id) or self.row, self.store).transcript()
 
     # ------------------------------------------------------------ talking
 

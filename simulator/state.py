@@ -56,9 +56,6 @@ ABUSIVE: frozenset[str] = frozenset(
 
 MAX_GAIN_PER_LINE = 0.12
 
-STAGES_DEBTOR = ("opening", "identified", "purpose", "reason", "negotiating", "promised", "closing", "ended")
-STAGES_THIRD_PARTY = ("opening", "identified", "message", "closing", "ended")
-
 
 def _clip(x: float) -> float:
     return round(min(1.0, max(0.0, x)), 4)
@@ -76,7 +73,8 @@ class DebtorState:
     patience: float = 0.7
     identity_confirmed: bool = False
     reason_disclosed: bool = False
-    stage: str = "opening"
+    stage: str = "opening"  # debtor: opening identified purpose reason negotiating promised closing ended;
+    # third party: opening identified message ended
     promise: dict | None = None  # {"amount": float, "date": "YYYY-MM-DD", "channel": str}
     hung_up: bool = False
     complaint: bool = False

@@ -41,8 +41,8 @@ FALLBACK_MOVES: dict[str, tuple[str, ...]] = {
 _SLOT = re.compile(r"\{([a-z_][a-z0-9_]*)\}")
 
 
-def lines_for(persona, move: str) -> tuple[str, list[str]]:
-    """(move actually used, its sample lines), following FALLBACK_MOVES when a move has none."""
+def lines_for(persona, move: str) -> list[str]:
+    """The persona's sample lines for `move`, following FALLBACK_MOVES when a move has none."""
     seen, queue = set(), [move]
     while queue:
         m = queue.pop(0)
@@ -51,12 +51,12 @@ def lines_for(persona, move: str) -> tuple[str, list[str]]:
         seen.add(m)
         lines = persona.sample_lines.get(m) or []
         if lines:
-            return m, list(lines)
+            return list(lines)
         queue += FALLBACK_MOVES.get(m, ())
     for m in ("hang_up", "greet", "ask_who"):
         if persona.sample_lines.get(m):
-            return m, list(persona.sample_lines[m])
-    return move, ["..."]
+            return list(persona.sample_lines[m])
+    return ["..."]
 
 
 def fill(line: str, slots: dict[str, str]) -> str:
@@ -71,7 +71,7 @@ def usable(line: str, slots: dict[str, str]) -> bool:
 
 def sample_line(req: Realisation, avoid: set[str] | None = None) -> str:
     """The seeded, slot-filled sample line for the move, avoiding lines already said."""
-    _, lines = lines_for(req.persona, req.move)
+    lines = lines_for(req.persona, req.move)
     said = {t.get("text", "") for t in req.history} | (avoid or set())
     filled = [fill(ln, req.slots) for ln in lines if usable(ln, req.slots)] or [
         fill(ln, req.slots) for ln in lines
