@@ -379,7 +379,7 @@ def test_a_real_model_backend_goes_through_the_guard(tmp_path):
     torch = pytest.importorskip("torch")
     torch.set_num_threads(1)
     from simulator import guard
-    from simulator.backends.transformers import build_tiny_model
+    build_tiny_model = pytest.importorskip("simulator.backends.transformers").build_tiny_model
 
     folder = build_tiny_model(tmp_path / "tiny")
     be, notice = get_backend(f"transformers:{folder}", max_new_tokens=24)
