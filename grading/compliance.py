@@ -61,7 +61,7 @@ _CIVIL = {
         r"(不要|别|请勿|不许|不能|请).{0,8}(说|讲|骂|用|叫)|这(样|种|类)的?(话|字眼|词|字|说法)|文明"
     ),
     "en": re.compile(
-        r"\b(words? like|language like|names? like|don'?t (say|use|call)|please|civil|respectful|language)\b"
+        r"\b(words? like|language like|names? like|don'?t (say|use|call)|please|civil|respectful|language|not to|that way)\b"
     ),
 }
 _OPEN_Q = set("\"'「『《")
@@ -131,10 +131,23 @@ def _clause_prefix(text: str, start: int, limit: int = 40) -> str:
     return text[max(a, start - limit) : start]
 
 
-def _quoted(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 3) : start].rstrip()
-    after = text[end : end + 3].lstrip()
-    return bool(before) and before[-1] in _OPEN_Q and bool(after) and after[0] in _CLOSE_Q
+def _quoted(text: str, start: int, end: int, reach: int = 12) -> bool:
+    """Is [start, end) inside a short quotation? (An apostrophe in "don't" is not a quote mark.)"""
+    for i in range(start - 1, max(-1, start - reach - 1), -1):
+        ch = text[i]
+        if ch in CLAUSE_DELIMS and ch not in ",，":
+            return False
+        if ch in _OPEN_Q and (ch != "'" or i == 0 or not text[i - 1].isalnum()):
+            break
+    else:
+        return False
+    for j in range(end, min(len(text), end + reach)):
+        ch = text[j]
+        if ch in _CLOSE_Q and (ch != "'" or j + 1 == len(text) or not text[j + 1].isalnum()):
+            return True
+        if ch in CLAUSE_DELIMS and ch not in ",，":
+            return False
+    return False
 
 
 def suppressed(text: str, start: int, end: int, category: str, lang: str) -> bool:
