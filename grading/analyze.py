@@ -11,6 +11,7 @@ paraphrases of threats are flagged even without a keyword.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,6 +41,7 @@ _CONFIRM = {
         r"\b(confirm|correct|right\?|is that right|i'?ve noted|i'?ll note|so that'?s|i have you down)\b"
     ),
 }
+_INDEX_LOCK = threading.Lock()
 _SENT_SPLIT = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]*|[^.]+\.(?=\s|$)")
 
 
@@ -153,6 +155,13 @@ def _index(emb, locale: str) -> dict:
     """Corpus phrasings, rule examples and lawful lines embedded once per (model, locale)."""
     if locale in emb.indexes:
         return emb.indexes[locale]
+    with _INDEX_LOCK:
+        if locale not in emb.indexes:
+            emb.indexes[locale] = _build_index(emb, locale)
+    return emb.indexes[locale]
+
+
+def _build_index(emb, locale: str) -> dict:
     from simulator.loader import load_corpus
 
     corpus = load_corpus(locale)
@@ -175,9 +184,7 @@ def _index(emb, locale: str) -> dict:
     negative = [r for rows in acts.values() for r in rows]
     negative += range(len(texts), len(texts) + len(corpus.lawful_firm))
     texts += corpus.lawful_firm
-    index = {"matrix": emb.encode(texts), "acts": acts, "rules": rules, "negative": negative}
-    emb.indexes[locale] = index
-    return index
+    return {"matrix": emb.encode(texts), "acts": acts, "rules": rules, "negative": negative}
 
 
 def analyze(text: str, ctx: Context | None = None, *, semantic: bool = True, _vecs=None) -> Analysis:

@@ -64,6 +64,15 @@ _CIVIL = {
         r"\b(words? like|language like|names? like|don'?t (say|use|call)|please|civil|respectful|language|not to|that way)\b"
     ),
 }
+# Enforcement described as the outcome of a court process is truthful, not a fake threat.
+_LEGAL_PROCESS = {
+    "zh": re.compile(r"依法|经法院|法院判决|判决后|生效判决|申请(法院)?(强制)?执行|由法院|法院裁定|诉讼程序"),
+    "en": re.compile(
+        r"\b(judgment|court order|if (a|the) court|permitted by law|allowed by law|lawful|through the courts?|"
+        r"after a lawsuit|a court (could|may|would))\b"
+    ),
+}
+_PROCESS_RULES = ("fake_enforcement", "false_action")
 _OPEN_Q = set("\"'「『《")
 _CLOSE_Q = set("\"'」』》")
 _OWED = {
@@ -191,6 +200,8 @@ def lexical_findings(norm: Normalized, ctx: Context) -> list[Finding]:
     out: list[Finding] = []
     for rule in rs.rules:
         if rule.context not in ("any", ctx.party):
+            continue
+        if rule.id.endswith(_PROCESS_RULES) and _LEGAL_PROCESS[rs.lang].search(text):
             continue
         hit = None
         for rx in rule.patterns:
