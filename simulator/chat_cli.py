@@ -75,7 +75,7 @@ def scorecard_summary(card) -> str:
         out.append(f'  ! turn {v.get("turn")}: {v.get("category")} ({v.get("severity")}) "{v.get("quote")}"')
         if v.get("suggestion"):
             out.append(f"    say instead: {v['suggestion']}")
-    missed = [s.get("id") for s in d.get("steps", []) if not s.get("done")]
+    missed = [s.get("id") for s in d.get("steps", []) if not s.get("done") and s.get("required", True)]
     if missed:
         out.append("  missed steps: " + ", ".join(str(m) for m in missed))
     o = d.get("outcome") or {}
