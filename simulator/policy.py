@@ -12,6 +12,7 @@ import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from grading.acts import THIRD_PARTY_MOVES
 from simulator.state import ABUSIVE, DebtorState, apply_line
 
 PUSH_ACTS = frozenset({"ask_ptp", "negotiate_plan", "confirm_ptp"})
@@ -169,6 +170,9 @@ def decide(persona, scenario: str, state: DebtorState, analysis, rng: random.Ran
     dec = (_third_party if is_third else _debtor)(
         persona, scenario, state, set(acts), violations, analysis, today
     )
+    if is_third and dec.move not in THIRD_PARTY_MOVES:
+        # The shared endings speak in debtor moves; a third party answers abuse with a complaint.
+        dec.move = "complain" if dec.move == "vent" else "ask_what_about"
     dec.move = _vary(persona, state, dec.move, rng)
     _after(state, dec)
     return dec
