@@ -174,8 +174,8 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
     return False
 
 
-def _finding(rule: CompiledRule, norm: Normalized, a: int, b: int, method: str = "lexical") -> Finding:
-    s, e = norm.clean.original_span(a, b)
+def _finding(rule: CompiledRule, norm: Normalized, s: int, e: int, method: str = "lexical") -> Finding:
+    """A finding for the original span [s, e), quoting the clause around it."""
     quote = quote_for(norm.original, s, e)
     qs = norm.original.find(quote, max(0, s - len(quote)))
     qs = qs if qs >= 0 else norm.original.find(quote)
@@ -212,7 +212,7 @@ def lexical_findings(norm: Normalized, ctx: Context) -> list[Finding]:
             if hit:
                 break
         if hit:
-            out.append(_finding(rule, norm, hit.start(), hit.end()))
+            out.append(_finding(rule, norm, *norm.clean.original_span(hit.start(), hit.end())))
     return out
 
 
@@ -227,22 +227,13 @@ def context_findings(
         rule = rs.first(Category.third_party_disclosure)
         m = DEBT_MENTION[rs.lang].search(norm.base.text)
         if rule and m:
-            s, e = norm.base.original_span(m.start(), m.end())
-            f = _finding(rule, norm, 0, 0)
-            f.quote = quote_for(norm.original, s, e)
-            f.start = norm.original.find(f.quote)
-            f.end, f.method = f.start + len(f.quote), "context"
-            out.append(f)
+            out.append(_finding(rule, norm, *norm.base.original_span(m.start(), m.end()), method="context"))
     if ctx.amount_due and Category.misrepresentation not in cats:
         rule = rs.first(Category.misrepresentation, "inflated_amount")
         base = norm.base.text
         for amt in amounts(base, ctx.locale):
             if amt.value > ctx.amount_due * 1.1 and _OWED[rs.lang].search(base[: amt.start]) and rule:
-                s, e = norm.base.original_span(amt.start, amt.end)
-                f = _finding(rule, norm, 0, 0)
-                f.quote = quote_for(norm.original, s, e)
-                f.start = norm.original.find(f.quote)
-                f.end, f.method = f.start + len(f.quote), "context"
+                f = _finding(rule, norm, *norm.base.original_span(amt.start, amt.end), method="context")
                 f.description = f"{rule.description} (stated {amt.value:g}, balance {ctx.amount_due:g})"
                 out.append(f)
                 break
