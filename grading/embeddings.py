@@ -105,7 +105,7 @@ def status() -> str:
         return f"lexical only: {ENV}=none (set it to a sentence-transformers model name or folder for semantic matching)"
     emb = get_embedder()
     if emb is not None:
-        return f"semantic: {Path(name).name if _looks_like_path(name) else name.split('/')[-1]}"
+        return f"semantic: {name if _looks_like_path(name) else name.split('/')[-1]}"
     return (
         f"lexical only: {_errors.get(name, 'model not loaded')}. Fix: pip install sentence-transformers and "
         f'download {DEFAULT_MODEL} once while online (python -c "from sentence_transformers import '
