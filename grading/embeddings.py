@@ -30,6 +30,24 @@ def _looks_like_path(name: str) -> bool:
     return name.startswith((".", "/", "~")) or (os.sep in name and Path(name).expanduser().exists())
 
 
+def downloads_allowed() -> bool:
+    """Hub downloads only when asked for (COLLECTSIM_DOWNLOAD=1): offline they stall for a minute."""
+    return os.environ.get("COLLECTSIM_DOWNLOAD", "").strip().lower() in ("1", "true", "yes")
+
+
+def hub_cached(name: str) -> bool:
+    """Whether a hub model is already in the local Hugging Face cache (no network)."""
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return False
+    for f in ("modules.json", "config.json"):
+        hit = try_to_load_from_cache(name, f)
+        if isinstance(hit, str) and os.path.exists(hit):
+            return True
+    return False
+
+
 class Embedder:
     """A sentence-transformers model with a small cache of line vectors."""
 
@@ -38,7 +56,8 @@ class Embedder:
 
         self.name = name
         path = str(Path(name).expanduser()) if _looks_like_path(name) else name
-        self.model = SentenceTransformer(path, device="cpu")
+        local_only = not _looks_like_path(name) and not downloads_allowed()
+        self.model = SentenceTransformer(path, device="cpu", local_files_only=local_only)
         self._cache: OrderedDict[str, object] = OrderedDict()
         self._cache_lock = threading.Lock()
         self.indexes: dict[str, object] = {}
@@ -89,6 +108,9 @@ def get_embedder() -> Embedder | None:
         try:
             if _looks_like_path(name) and not Path(name).expanduser().exists():
                 raise FileNotFoundError(f"folder {name} does not exist")
+            if not _looks_like_path(name) and not downloads_allowed() and not hub_cached(name):
+                # Checked before importing sentence-transformers: offline, a hub lookup retries for a minute.
+                raise FileNotFoundError(f"{name} is not downloaded (set COLLECTSIM_DOWNLOAD=1 to fetch it)")
             _loaded[name] = Embedder(name)
         except ImportError as e:
             _errors[name] = f"sentence-transformers is not installed ({e}); pip install 'collectsim[ml]'"
@@ -107,10 +129,9 @@ def status() -> str:
     if emb is not None:
         return f"semantic: {name if _looks_like_path(name) else name.split('/')[-1]}"
     return (
-        f"lexical only: {_errors.get(name, 'model not loaded')}. Fix: pip install sentence-transformers and "
-        f'download {DEFAULT_MODEL} once while online (python -c "from sentence_transformers import '
-        f"SentenceTransformer as S; S('{DEFAULT_MODEL}')\"), or set {ENV} to a local model folder; "
-        f"{ENV}=none silences this."
+        f"lexical only: {_errors.get(name, 'model not loaded')}. Fix: download it once while online "
+        f"(COLLECTSIM_DOWNLOAD=1 collectsim check --locale zh-CN hello), or set {ENV} to a local "
+        f"sentence-transformers folder; {ENV}=none silences this."
     )
 
 
