@@ -202,7 +202,7 @@ def test_fallback_status_when_model_is_missing(monkeypatch, tmp_path):
     monkeypatch.setenv("COLLECTSIM_EMBEDDINGS", str(tmp_path / "no-such-model"))
     status = embedder_status()
     assert status.startswith("lexical only")
-    assert "COLLECTSIM_EMBEDDINGS" in status and "pip install" in status
+    assert "COLLECTSIM_EMBEDDINGS" in status and "COLLECTSIM_DOWNLOAD=1" in status
     a = analyze("你个傻逼", Context(locale="zh-CN", verified=True))
     assert a.has("insult") and not a.semantic
     embeddings.reset()
