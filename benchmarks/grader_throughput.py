@@ -82,6 +82,32 @@ def generate(n: int, seed: int = 0, data: Path = DATA) -> list[dict]:
     return out
 
 
+def _code(n: int) -> str:
+    """n as lowercase letters (0 -> 'a', 26 -> 'ba'): a tag with no digits, so no amount or date cue."""
+    out = ""
+    while True:
+        n, r = divmod(n, 26)
+        out = chr(97 + r) + out
+        if not n:
+            return out
+
+
+def uniquify(transcripts: list[dict], start: int) -> tuple[list[dict], int]:
+    """Copies whose every turn ends with a tag never used before ('~qdx').
+
+    The analyzer caches line vectors by text, and the generated calls reuse the labelled turns,
+    so without this a second pass (or a repeated turn) is served from the cache and the rate
+    measures a dictionary lookup. Real calls do not repeat verbatim."""
+    out, n = [], start
+    for t in transcripts:
+        turns = []
+        for turn in t["turns"]:
+            turns.append({**turn, "text": f"{turn['text']} ~{_code(n)}"})
+            n += 1
+        out.append({**t, "turns": turns})
+    return out, n
+
+
 def load_dir(folder: Path) -> list[dict]:
     """Transcripts from *.json / *.jsonl files in a folder (one object, a list, or one per line)."""
     out: list[dict] = []
@@ -108,10 +134,19 @@ def cli_command() -> list[str]:
 
 
 def bench(
-    transcripts: list[dict], folder: Path, out_dir: Path, runs: int = 3, warmup: int = 5, cli: bool = True
+    transcripts: list[dict],
+    folder: Path,
+    out_dir: Path,
+    runs: int = 3,
+    warmup: int = 5,
+    cli: bool = True,
+    unique: bool = True,
 ) -> dict:
-    """Time the stages in this process, then the CLI on the same folder in a fresh process."""
-    res: dict = {"n_transcripts": len(transcripts)}
+    """Time the stages in this process, then the CLI on the folder in a fresh process.
+
+    With `unique`, every pass (warm-up, each timed run) grades copies with never-seen turn texts."""
+    res: dict = {"n_transcripts": len(transcripts), "unique_texts": unique}
+    counter = 10**6  # tags of the timed passes; the folder for the CLI was tagged from 0
     res["turns_mean"] = round(statistics.mean(len(t["turns"]) for t in transcripts), 1)
     res["locales"] = {loc: sum(t["locale"] == loc for t in transcripts) for loc in LOCALES}
 
@@ -123,21 +158,30 @@ def bench(
 
     # first calls load the rules and (if configured) the embedding model: the one-off cost
     t = time.perf_counter()
-    for loc, line in (("zh-CN", "您好，我是华信银行的客服小王，工号1234"), ("en-US", "Hi, this is Dana with Apex Recovery.")):
+    for loc, line in (
+        ("zh-CN", "您好，我是华信银行的客服小王，工号1234"),
+        ("en-US", "Hi, this is Dana with Apex Recovery."),
+    ):
         analyze(line, Context(locale=loc))
     res["analyzer_load_s"] = round(time.perf_counter() - t, 3)
     res["analyzer"] = embedder_status()
 
     t = time.perf_counter()
-    for tr in transcripts[: max(1, warmup)]:
+    warm = transcripts[: max(1, warmup)]
+    if unique:
+        warm, counter = uniquify(warm, counter)
+    for tr in warm:
         grade(tr)
     res["warmup_s"] = round(time.perf_counter() - t, 3)
     res["warmup_transcripts"] = min(len(transcripts), max(1, warmup))
 
     rates, errors = [], 0
     for _ in range(runs):
+        batch = transcripts
+        if unique:
+            batch, counter = uniquify(transcripts, counter)
         t = time.perf_counter()
-        for tr in transcripts:
+        for tr in batch:
             try:
                 grade(tr)
             except Exception:  # counted, not fatal: throughput is still meaningful
@@ -173,7 +217,12 @@ def render(res: dict, machine: dict) -> str:
         f"load average {machine.get('load_average')}; Python {machine['python']}",
         f"analyzer: {res['analyzer']}",
         f"transcripts: {res['n_transcripts']} ({', '.join(f'{k} {v}' for k, v in res['locales'].items())}), "
-        f"{res['turns_mean']} turns on average",
+        f"{res['turns_mean']} turns on average; "
+        + (
+            "every pass grades never-seen turn texts (tagged)"
+            if res["unique_texts"]
+            else "texts repeat between passes"
+        ),
         "",
         "| stage | figure |",
         "|---|---|",
@@ -205,6 +254,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's choice)")
     ap.add_argument("--no-cli", action="store_true", help="skip the `collectsim grade` subprocess")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--repeat-texts",
+        action="store_true",
+        help="grade the same texts in every pass (shows the effect of the analyzer's line cache)",
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     if args.embeddings:
@@ -220,14 +274,20 @@ def main(argv: list[str] | None = None) -> int:
     machine = machine_info()
     with tempfile.TemporaryDirectory(prefix="collectsim-bench-") as tmp:
         folder = Path(tmp) / "calls"
-        if args.dir:
-            transcripts = load_dir(args.dir)
+        unique = not args.repeat_texts
+        transcripts = load_dir(args.dir) if args.dir else generate(args.n, args.seed)
+        if args.dir and not unique:
             folder = args.dir
         else:
-            transcripts = generate(args.n, args.seed)
-            write_dir(transcripts, folder)
+            write_dir(uniquify(transcripts, 0)[0] if unique else transcripts, folder)
         res = bench(
-            transcripts, folder, Path(tmp) / "scorecards", runs=args.runs, warmup=args.warmup, cli=not args.no_cli
+            transcripts,
+            folder,
+            Path(tmp) / "scorecards",
+            runs=args.runs,
+            warmup=args.warmup,
+            cli=not args.no_cli,
+            unique=unique,
         )
     res["machine"] = machine
     res["embeddings_setting"] = os.environ.get("COLLECTSIM_EMBEDDINGS", "(default)")
