@@ -7,6 +7,7 @@ from simulator.backends.base import Realisation
 from simulator.backends.prompting import (
     ReplyShaper,
     build_messages,
+    instructions,
     load_prompts,
     make_shaper,
     role_labels,
@@ -155,6 +156,13 @@ def test_direction_quotes_a_persona_line_with_its_slots_filled(zh, en):
     ]
     assert "Fine, $500 by Friday through Zelle." in last["content"]
     assert "Promise to pay" in last["content"]
+
+
+def test_instructions_hold_what_a_reply_must_not_echo_but_not_the_persona_line(zh):
+    text = instructions(req(zh, "promise"))
+    assert text.startswith(system_prompt(zh)) and "答应还款" in text
+    line = zh.sample_lines["promise"][0].format(**SLOTS)
+    assert line not in text
 
 
 def test_retry_feedback_adds_a_warning(zh):

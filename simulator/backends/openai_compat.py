@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import httpx
 
 from simulator.backends.base import Backend, BackendUnavailable, Realisation
-from simulator.backends.prompting import build_messages, make_shaper, shape_stream
+from simulator.backends.prompting import build_messages, instructions, make_shaper, shape_stream
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8000/v1"
 START_HINT = (
@@ -74,6 +74,7 @@ class OpenAIBackend(Backend):
         self.max_sentences = max_sentences
         self.timeout = timeout
         self.last_stats: dict = {}
+        self.system_prompt: str | None = None  # instructions of the last request, for the echo check
         hdrs = {"Accept": "text/event-stream", **(headers or {})}
         if self.api_key:
             hdrs["Authorization"] = f"Bearer {self.api_key}"
@@ -163,6 +164,7 @@ class OpenAIBackend(Backend):
         started = time.perf_counter()
         self.last_stats = {"ttft_s": None, "total_s": None, "chunks": 0}
         shaper = make_shaper(req.persona, self.max_sentences)
+        self.system_prompt = instructions(req)
         try:
             for piece in shape_stream(self._pieces(req), shaper):
                 if self.last_stats["ttft_s"] is None:

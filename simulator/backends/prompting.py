@@ -183,7 +183,7 @@ def _fill_example(line: str, values: dict) -> str | None:
     return fill(line, values)
 
 
-def direction(req: Realisation, heard: str = "") -> str:
+def direction(req: Realisation, heard: str = "", with_example: bool = True) -> str:
     """The last user message: what was just heard, then mood, move, facts and one of the persona's lines."""
     persona = req.persona
     p = section(persona)
@@ -206,7 +206,7 @@ def direction(req: Realisation, heard: str = "") -> str:
             "mood": fill(p["mood"], {"items": p["list_joiner"].join(mood)}) if mood else "",
             "instruction": instruction,
             "facts": fill(p["facts"], {"items": p["joiner"].join(facts)}) if facts else "",
-            "example": fill(p["example"], {"line": example}) if example else "",
+            "example": fill(p["example"], {"line": example}) if example and with_example else "",
             "name": persona.name,
             "max_sentences": _number(max_sentences(persona), p),
             "retry": fill(p["retry"], {"name": persona.name})
@@ -215,6 +215,14 @@ def direction(req: Realisation, heard: str = "") -> str:
         },
     )
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
+
+
+def instructions(req: Realisation) -> str:
+    """Everything the model is told that is not the call itself: what a reply must never echo.
+
+    The quoted persona line is left out: saying it is allowed, it is the persona's own wording.
+    """
+    return system_prompt(req.persona, req.scenario, req.slots) + "\n" + direction(req, with_example=False)
 
 
 def build_messages(req: Realisation, direction_role: str = "user") -> list[dict]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.backends.base import Backend, BackendUnavailable, Realisation
-from simulator.backends.prompting import build_messages, locale_of, make_shaper, shape_stream
+from simulator.backends.prompting import build_messages, instructions, locale_of, make_shaper, shape_stream
 
 DEFAULT_MODEL = "Qwen/Qwen2.5-0.5B-Instruct"
 INSTALL_HINT = "pip install 'collectsim[ml]' (and a CPU build of torch, see requirements.txt)"
@@ -109,6 +109,7 @@ class TransformersBackend(Backend):
         self.max_sentences = int(max_sentences)
         self.trust_remote_code = trust_remote_code
         self.last_stats: dict = {}
+        self.system_prompt: str | None = None  # instructions of the last request, for the echo check
         self.source = self.model_id  # what was actually loaded (the converted folder for a .gguf)
         self._slots: list[_Slot] = []
         self._lock = threading.Lock()
@@ -372,6 +373,7 @@ class TransformersBackend(Backend):
     def stream(self, req: Realisation) -> Iterator[str]:
         started = time.perf_counter()
         shaper = make_shaper(req.persona, self.max_sentences)
+        self.system_prompt = instructions(req)
         with self._lock:  # one cache, one model: calls from several threads take turns
             try:
                 for piece in shape_stream(self._raw_pieces(req), shaper):
