@@ -73,6 +73,7 @@ mark.sev-minor {background: #fff9c4}
 .cs-problems {white-space: pre-wrap; font-family: ui-monospace, monospace; font-size: .9em; color: #b71c1c;
   background: #fff5f5; border: 1px solid #ef9a9a; border-radius: 6px; padding: .5em .7em; margin: 0}
 .cs-ok {color: #2e7d32; font-weight: bold}
+.cs-yes {color: #2e7d32; font-weight: bold} .cs-no {color: #c62828; font-weight: bold}
 """
 
 
@@ -93,11 +94,15 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
         tuple[gr.components.Component, dict]
     ] = []  # (component, {attr: key or fn(lang)}) for relabelling
 
+    L0 = "zh-CN"  # the language the page is built in; each browser switches with the radio
+
     def tr(comp, **attrs):
+        """Register translatable props of a component and set them in the first language."""
+        for attr, key in attrs.items():
+            setattr(comp, attr, key(L0) if callable(key) else t(key, L0))
         reg.append((comp, attrs))
         return comp
 
-    L0 = "zh-CN"
     with gr.Blocks(title="CollectSim", analytics_enabled=False) as demo:
         token = gr.BrowserState("", storage_key="collectsim_token", secret=svc.browser_secret())
         lang_pref = gr.BrowserState("", storage_key="collectsim_lang", secret=svc.browser_secret())
@@ -109,7 +114,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
 
         with gr.Row(elem_id="cs-header"):
             tr(gr.Markdown(f"## {t('app.title', L0)}"), value=lambda lg: f"## {t('app.title', lg)}")
-            who = gr.Markdown("", elem_id="cs-who")
+            who = gr.HTML("", elem_id="cs-who")
             lang = gr.Radio(
                 [(LANG_NAMES[x], x) for x in LANGS],
                 value=L0,
@@ -135,12 +140,17 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             login_btn = tr(
                 gr.Button(t("auth.login", L0), variant="primary", elem_id="cs-login-btn"), value="auth.login"
             )
-            login_msg = gr.Markdown("", elem_id="cs-login-msg")
+            login_msg = gr.HTML("", elem_id="cs-login-msg")
 
-        with gr.Tabs(visible=mode == "single", elem_id="cs-tabs") as tabs:
+        # Tabs stay mounted and each Tab is shown or hidden on its own: in Gradio 6 a Tab hidden while its
+        # Tabs container is hidden comes back visible when the container is shown.
+        with gr.Tabs(elem_id="cs-tabs"):
             # ------------------------------------------------------------ practice
             with tr(
-                gr.Tab(t("tab.practice", L0), id="practice", elem_id="tab-practice"), label="tab.practice"
+                gr.Tab(
+                    t("tab.practice", L0), id="practice", elem_id="tab-practice", visible=mode == "single"
+                ),
+                label="tab.practice",
             ) as tab_p:
                 with gr.Row(equal_height=False):
                     p_locale = tr(
@@ -174,7 +184,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                             )
                 with gr.Row(equal_height=False):
                     with gr.Column(scale=3, min_width=360):
-                        p_notice = gr.Markdown("", elem_id="p-notice")
+                        p_notice = gr.HTML("", elem_id="p-notice")
                         p_chat = tr(
                             gr.Chatbot(height=420, elem_id="p-chat", buttons=["copy"]), label="practice.chat"
                         )
@@ -200,6 +210,8 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                     p_plot = tr(
                         gr.LinePlot(x="time", y="score", elem_id="p-progress", height=220, y_lim=[0, 100]),
                         label="practice.progress",
+                        x_title="col.started",
+                        y_title="col.score",
                     )
                     with gr.Row():
                         p_open_id = tr(gr.Textbox(elem_id="p-open-id", scale=3), label="practice.open_id")
@@ -208,7 +220,8 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
 
             # ------------------------------------------------------------ persona studio
             with tr(
-                gr.Tab(t("tab.studio", L0), id="studio", elem_id="tab-studio"), label="tab.studio"
+                gr.Tab(t("tab.studio", L0), id="studio", elem_id="tab-studio", visible=mode == "single"),
+                label="tab.studio",
             ) as tab_s:
                 with gr.Row():
                     with gr.Column(scale=1, min_width=300):
@@ -258,6 +271,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                             with tr(gr.Tab(id="yaml", elem_id="s-tab-yaml"), label="studio.yaml"):
                                 s_yaml = gr.Code(
                                     language="yaml",
+                                    wrap_lines=True,
                                     lines=24,
                                     max_lines=40,
                                     elem_id="s-yaml",
@@ -267,7 +281,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                             s_validate = tr(gr.Button(elem_id="s-validate"), value="studio.validate")
                             s_save = tr(gr.Button(variant="primary", elem_id="s-save"), value="studio.save")
                         s_problems = gr.HTML("", elem_id="s-problems")
-                        s_status = gr.Markdown("", elem_id="s-status")
+                        s_status = gr.HTML("", elem_id="s-status")
                     with gr.Column(scale=1, min_width=280):
                         tr(
                             gr.Markdown(f"### {t('studio.preview', L0)}"),
@@ -284,7 +298,12 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
 
             # ------------------------------------------------------------ scorecards
             with tr(
-                gr.Tab(t("tab.scorecards", L0), id="scorecards", elem_id="tab-scorecards"),
+                gr.Tab(
+                    t("tab.scorecards", L0),
+                    id="scorecards",
+                    elem_id="tab-scorecards",
+                    visible=mode == "single",
+                ),
                 label="tab.scorecards",
             ) as tab_c:
                 with gr.Row():
@@ -326,10 +345,15 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                             x="time", y="score", color="trainee", elem_id="c-line", height=280, y_lim=[0, 100]
                         ),
                         label="scores.chart_scores",
+                        x_title="col.started",
+                        y_title="col.score",
+                        color_title="col.trainee",
                     )
                     c_bar = tr(
                         gr.BarPlot(x="category", y="count", elem_id="c-bar", height=280),
                         label="scores.chart_violations",
+                        x_title="col.category",
+                        y_title="col.count",
                     )
                 with tr(gr.Accordion(open=False, elem_id="c-upload-acc"), label="scores.upload"):
                     tr(gr.Markdown(t("scores.upload_help", L0)), value="scores.upload_help")
@@ -355,7 +379,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             if user is None:
                 return ""
             role = t("role." + user.role, lg)
-            return f"{_e(t('auth.signed_in', lg, user=user.username, role=role))}"
+            return f"<span data-testid='signed-in'>{t('auth.signed_in', lg, user=_e(user.username), role=_e(role))}</span>"
 
         def view(tok, lg):
             """Everything that depends on who is signed in: banner, login form, tabs."""
@@ -366,13 +390,12 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 who_md(user, lg),
                 gr.update(visible=svc.mode == "login" and signed),
                 gr.update(visible=not signed),
-                gr.update(visible=signed),
                 gr.update(visible=signed and user.can("practice")),
                 gr.update(visible=signed and user.can("studio")),
                 gr.update(visible=signed and user.can("scorecards")),
             )
 
-        view_out = [who, logout_btn, login_box, tabs, tab_p, tab_s, tab_c]
+        view_out = [who, logout_btn, login_box, tab_p, tab_s, tab_c]
 
         def relabel(lg):
             lg = norm_lang(lg)
@@ -413,21 +436,23 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
         def practice_lists(tok, lg, locale, scenario, current):
             user = svc.user(tok)
             if user is None or not user.can("practice"):
-                return gr.skip(), gr.skip(), gr.skip()
+                return gr.skip(), gr.skip()
             scens = scenarios(locale)
             ids = [s for s, _ in scens]
-            scenario = scenario if scenario in ids else (ids[0] if ids else None)
+            # Values are only sent when the current one is no longer valid, so a list refresh that
+            # overlaps with the trainee's click never undoes the click.
+            scen_upd = gr.update(choices=[(name, sid) for sid, name in scens])
+            if scenario not in ids:
+                scenario = ids[0] if ids else None
+                scen_upd = gr.update(choices=scen_upd["choices"], value=scenario)
             ps = personas_for(locale, scenario)
-            choices = [(persona_label(p, lg), p.id) for p in ps]
-            keep = current if current in [p.id for p in ps] else (ps[0].id if ps else None)
-            return (
-                gr.update(choices=[(name, sid) for sid, name in scens], value=scenario),
-                gr.update(choices=choices, value=keep),
-                persona_card(keep, lg),
-            )
+            pers_upd = gr.update(choices=[(persona_label(p, lg), p.id) for p in ps])
+            if current and current not in [p.id for p in ps]:
+                pers_upd = gr.update(choices=pers_upd["choices"], value=None)
+            return scen_upd, pers_upd
 
         p_lists_in = [token, lang, p_locale, p_scenario, p_persona]
-        p_lists_out = [p_scenario, p_persona, p_card]
+        p_lists_out = [p_scenario, p_persona]
         for ev in (p_locale.change, p_scenario.change, tab_p.select):
             ev(practice_lists, p_lists_in, p_lists_out, show_progress="hidden")
         loaded.then(practice_lists, p_lists_in, p_lists_out)
@@ -445,12 +470,8 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 visible=scenario == "broken_promise",
             )
 
-        p_persona.change(
-            on_persona, [token, lang, p_persona, p_scenario], [p_card, p_follow], show_progress="hidden"
-        )
-        p_scenario.change(
-            on_persona, [token, lang, p_persona, p_scenario], [p_card, p_follow], show_progress="hidden"
-        )
+        for ev in (p_persona.change, p_scenario.change, lang.change):
+            ev(on_persona, [token, lang, p_persona, p_scenario], [p_card, p_follow], show_progress="hidden")
 
         def history(tok, lg):
             user = svc.user(tok)
@@ -501,7 +522,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 if user is None:
                     raise PermissionDenied("not signed in")
                 if not svc.backend_ready():
-                    wait = f"<div class='cs-notice'>⏳ {_e(t('practice.loading_model', lg))}</div>"
+                    wait = f"<div class='cs-notice'>… {_e(t('practice.loading_model', lg))}</div>"
                     yield co(chat=[], call=None, notice=wait, card="", start=gr.update(interactive=False))
                     progress(0.1, desc=t("practice.loading_model", lg))
                     svc.backend()
@@ -521,6 +542,16 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             notice = ""
             if got["notice"]:
                 notice = f"<div class='cs-notice' data-testid='backend-notice'>ℹ {_e(got['notice'])}</div>"
+            pp = got.get("prior_promise")
+            if pp:
+                note = t(
+                    "practice.prior_promise",
+                    lg,
+                    amount=pp.get("amount"),
+                    date=pp.get("date"),
+                    channel=pp.get("channel"),
+                )
+                notice += f"<div class='cs-banner' data-testid='prior-promise'>{_e(note)}</div>"
             chat = [{"role": "assistant", "content": got["opening"]}] if got["opening"] else []
             hint = svc.coach(user, got["session_id"], "", []) if coach_on else None
             yield co(
@@ -559,7 +590,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 notes.append(f"<div class='cs-notice' data-testid='backend-notice'>ℹ {_e(turn.notice)}</div>")
             if turn.ended:
                 notes.append(
-                    f"<div class='cs-notice' data-testid='call-ended'>📞 {_e(t('practice.ended', lg))}</div>"
+                    f"<div class='cs-notice' data-testid='call-ended'>{_e(t('practice.ended', lg))}</div>"
                 )
             hint = svc.coach(user, st["session_id"], "", st["done"]) if coach_on else None
             if turn.ended:  # the debtor hung up: only grading is left
@@ -585,7 +616,9 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 return gr.skip()
             return coach_html(hint, lg, True)
 
-        p_msg.input(
+        # `.change` rather than `.input`: in Gradio 6 the input event of a textbox that starts disabled
+        # only reaches the server on Enter; change (always_last) runs while typing and after clearing.
+        p_msg.change(
             live_coach,
             [token, lang, call, p_msg, p_coach],
             p_hint,
@@ -751,7 +784,12 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                     *(gr.skip(),) * len(form_comps),
                 )
             _, problems = svc.studio_validate(user, new)
-            return new, problems_html(problems, lg), t("studio.cloned", lg, id=new_id), *_form_updates(new)
+            return (
+                new,
+                problems_html(problems, lg),
+                _e(t("studio.cloned", lg, id=new_id)),
+                *_form_updates(new),
+            )
 
         s_clone.click(
             studio_clone, [token, lang, s_yaml, s_new_id], [s_yaml, s_problems, s_status, *form_comps]
@@ -871,7 +909,10 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 return (gr.skip(),) * 10
             cols = ["started", "trainee", "persona", "scenario", "score", "passed", "violations", "id"]
             ids = [
-                (f"{r['started'][:16]} · {r['trainee']} · {r['persona']} · {r['score']:g}", r["id"])
+                (
+                    f"{r['started'][:16].replace('T', ' ')} · {r['trainee']} · {r['persona']} · {r['score']:g} · {r['id']}",
+                    r["id"],
+                )
                 for r in rows
             ]
             line = pd.DataFrame(

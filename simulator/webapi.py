@@ -230,7 +230,14 @@ class Service:
         opening = s.last_reply  # the session has already picked up
         text = opening.text if opening is not None else _first_debtor_line(s)
         notices = [n for n in (notice, getattr(opening, "notice", None)) if n]
-        return {"session_id": s.id, "opening": text, "notice": " ".join(notices) or None, "seed": seed}
+        prior = (s.row.get("meta") or {}).get("prior_promise")
+        return {
+            "session_id": s.id,
+            "opening": text,
+            "notice": " ".join(notices) or None,
+            "seed": seed,
+            "prior_promise": prior,  # the broken promise this follow-up call is about (case notes)
+        }
 
     def say_stream(
         self, user: User, session_id: str, text: str, done: Callable[[Turn], None]
@@ -556,12 +563,18 @@ def _first_debtor_line(s) -> str:
     return ""
 
 
+def _when(stamp: Any) -> str:
+    """'2026-11-23T05:46:34+00:00' -> '2026-11-23 05:46' (the store keeps UTC)."""
+    text = str(stamp or "")
+    return text[:16].replace("T", " ")
+
+
 def _row(s: dict, card: dict | None) -> dict:
     """One table row for a stored session (the store's row and its latest scorecard, if any)."""
     violations = (card or {}).get("violations") or []
     return {
         "id": s["id"],
-        "started": str(s.get("created_at") or ""),
+        "started": _when(s.get("created_at")),
         "trainee": s.get("trainee") or "",
         "persona": s.get("persona") or "",
         "scenario": s.get("scenario") or "",

@@ -140,7 +140,7 @@ def scorecard_html(card: dict | None, transcript: dict | None, lang: str) -> str
             else f" <span class='cs-muted'>({esc(t('card.optional', lang))})</span>"
         )
         steps.append(
-            f"<tr data-step='{esc(s.get('id'))}' data-done='{str(bool(ok)).lower()}'><td>{'✅' if ok else '❌'}</td>"
+            f"<tr data-step='{esc(s.get('id'))}' data-done='{str(bool(ok)).lower()}'><td class='{'cs-yes' if ok else 'cs-no'}'>{'✓' if ok else '✗'}</td>"
             f"<td>{esc(title)}{opt}</td><td>{detail}</td></tr>"
         )
     findings = [
@@ -185,7 +185,7 @@ def scorecard_html(card: dict | None, transcript: dict | None, lang: str) -> str
 
 
 def denied_html(lang: str, why: str = "") -> str:
-    return f"<div class='cs-denied' data-testid='denied'>⛔ {esc(t('denied', lang))}{(' — ' + esc(why)) if why else ''}</div>"
+    return f"<div class='cs-denied' data-testid='denied'>✋ {esc(t('denied', lang))}{(' — ' + esc(why)) if why else ''}</div>"
 
 
 def problems_html(problems: list[str], lang: str) -> str:
