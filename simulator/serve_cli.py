@@ -27,7 +27,7 @@ def decide_mode(single_user: bool | None, db: UserDB | None = None) -> str:
 
 
 def load_app_module():
-    """The Gradio UI lives in app.py beside the packages; import it by path so any cwd works."""
+    """The Gradio UI (app.py): beside the packages in a checkout, else the installed top-level module."""
     path = Path(__file__).resolve().parent.parent / "app.py"
     if path.is_file():
         spec = importlib.util.spec_from_file_location("collectsim_app", path)
@@ -35,7 +35,15 @@ def load_app_module():
         assert spec.loader is not None
         spec.loader.exec_module(module)
         return module
-    raise click.ClickException(f"cannot find the web app ({path}); reinstall from a source checkout")
+    try:
+        import app as module  # installed by pyproject's py-modules
+    except ImportError as e:
+        raise click.ClickException(
+            f"the web app is not installed ({e}); pip install 'collectsim[web]'"
+        ) from None
+    if not hasattr(module, "build_app"):
+        raise click.ClickException("an unrelated module named 'app' shadows the web app")
+    return module
 
 
 @click.command()
