@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -569,21 +570,25 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             if not st or not text:
                 yield co()
                 return
-            chat = [*(chat or []), {"role": "user", "content": text}, {"role": "assistant", "content": ""}]
-            yield co(chat=chat, msg="", send=gr.update(interactive=False))
+            # "…" until the first words arrive (a model may still be loading or thinking).
+            chat = [*(chat or []), {"role": "user", "content": text}]
+            yield co(
+                chat=[*chat, {"role": "assistant", "content": "…"}], msg="", send=gr.update(interactive=False)
+            )
             finished: list[Turn] = []
+            said = ""
             try:
                 if user is None:
                     raise PermissionDenied("not signed in")
                 for piece in svc.say_stream(user, st["session_id"], text, finished.append):
-                    chat[-1]["content"] += piece
-                    yield co(chat=chat)
+                    said += piece
+                    yield co(chat=[*chat, {"role": "assistant", "content": said}])
             except Exception as e:  # noqa: BLE001
-                yield co(chat=chat[:-1], notice=fail(lg, e), send=gr.update(interactive=True))
+                yield co(chat=chat, notice=fail(lg, e), send=gr.update(interactive=True))
                 return
-            turn = finished[0] if finished else Turn(text=chat[-1]["content"])
-            if not turn.text:
-                chat = chat[:-1]
+            turn = finished[0] if finished else Turn(text=said)
+            if turn.text:
+                chat.append({"role": "assistant", "content": turn.text})
             st = {**st, "done": sorted(set(st.get("done", [])) | set(turn.acts)), "ended": turn.ended}
             notes = []
             if turn.notice:
@@ -863,18 +868,18 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             if eng is None or user is None or not user.can("studio") or not (text or "").strip():
                 yield gr.skip(), gr.skip()
                 return
-            chat = list(chat or []) + [
-                {"role": "user", "content": text},
-                {"role": "assistant", "content": ""},
-            ]
-            yield chat, ""
+            chat = [*(chat or []), {"role": "user", "content": text}]
+            yield [*chat, {"role": "assistant", "content": "…"}], ""
+            said = ""
             try:
                 for piece in eng.respond_stream(text):
-                    chat[-1]["content"] += piece
-                    yield chat, gr.skip()
+                    said += piece
+                    yield [*chat, {"role": "assistant", "content": said}], gr.skip()
             except Exception:  # noqa: BLE001
                 log.exception("preview turn failed")
-                chat[-1]["content"] = t("error.generic", lg)
+                said = t("error.generic", lg)
+            if said:
+                chat.append({"role": "assistant", "content": said})
             reply = eng.last_reply
             if reply is not None and reply.ended:
                 chat.append({"role": "assistant", "content": t("practice.ended", lg)})
@@ -1055,7 +1060,9 @@ def _accept_language(request: gr.Request | None) -> str:
 
 def launch(mode: str = "single", host: str = "127.0.0.1", port: int = 7860, concurrency: int = 4, **kwargs):
     """Start the server: a fair FIFO queue, `concurrency` engine calls at once, no share link."""
-    demo = build_app(mode)
+    svc = Service(mode)
+    threading.Thread(target=svc.warm_up, name="collectsim-warm-up", daemon=True).start()
+    demo = build_app(mode, svc)
     demo.queue(default_concurrency_limit=concurrency, max_size=256)
     return demo.launch(
         server_name=host,

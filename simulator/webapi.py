@@ -163,6 +163,21 @@ class Service:
                     self._backend_notice = f"backend failed to load ({e}); using the scripted backend"
             return self._backend, self._backend_notice
 
+    def warm_up(self) -> None:
+        """Load the backend and the analyzer's embedding model before the first trainee needs them.
+
+        Run in a background thread at start-up; a trainee who starts earlier sees the loading
+        notice (the backend lock makes them wait for this load rather than start a second one).
+        """
+        try:
+            self.backend()
+            from grading.analyze import Context, analyze
+
+            analyze("您好", Context(locale="zh-CN"))
+            analyze("Hello", Context(locale="en-US"))
+        except Exception:  # noqa: BLE001 - the first real call reports the problem properly
+            log.exception("warm-up failed")
+
     def _remember(self, session) -> None:
         with self._live_lock:
             self._live[session.id] = session

@@ -463,6 +463,19 @@ def test_evaluator_filters_charts_and_exports(server, page):
     assert {sid_a, sid_b} <= {c["transcript_id"] for c in cards}
     page.locator("#c-card").scroll_into_view_if_needed()
     _shot(page, "scorecards.png")
+    # Grade an uploaded transcript of a real call (plain text, agent/customer lines).
+    real = server["tmp"] / "real-call.txt"
+    real.write_text(
+        "客户：喂？\n坐席：" + CALL_LINES[0] + "\n客户：是我。\n坐席：" + BANNED_LINE + "\n", encoding="utf-8"
+    )
+    page.locator("#c-upload-acc").click()
+    page.locator("#c-files input[type=file]").set_input_files(str(real))
+    page.locator("#c-grade").click()
+    expect(page.locator("#c-up-table")).to_contain_text("real-call")
+    up = page.locator("#c-up-card [data-testid='scorecard']")
+    expect(up).to_be_visible()
+    expect(up.locator("[data-testid='finding']").first).to_be_visible()
+    _shot(page, "scorecards-upload.png")
 
 
 def test_trainee_refused_other_trainees_scorecard(server, page):
@@ -509,8 +522,10 @@ def _api(page: Page, base: str, name: str, data: list) -> str:
     return "\n".join(ln[5:].strip() for ln in body.splitlines() if ln.startswith("data:"))
 
 
-def test_single_user_mode_says_so(tmp_path, browser):
-    proc, url = _start_app(tmp_path, "single")
+def test_single_user_mode_says_so_and_shows_backend_fallback(tmp_path, browser):
+    # A model server that is not there: the app falls back to scripted replies and says so.
+    env = {"COLLECTSIM_BACKEND": "openai", "COLLECTSIM_MODEL": "http://127.0.0.1:9/v1#missing-model"}
+    proc, url = _start_app(tmp_path, "single", env)
     try:
         ctx = browser.new_context(locale="en-US", viewport={"width": 1440, "height": 900})
         page = ctx.new_page()
@@ -520,6 +535,47 @@ def test_single_user_mode_says_so(tmp_path, browser):
         for tab in ("Practice", "Persona studio", "Scorecards"):
             expect(page.get_by_role("tab", name=tab)).to_be_visible()
         expect(page.locator("#cs-login-btn")).to_be_hidden()
+        page.locator("#p-persona label", has_text="zh-vain-owner").click()
+        page.locator("#p-start").click()
+        notice = page.locator("[data-testid='backend-notice']")
+        expect(notice).to_contain_text("scripted")
+        expect(notice).not_to_contain_text("Traceback")
+        _wait_idle_send(page)
+        _say(page, CALL_LINES[0])
+        assert "Traceback" not in page.locator("body").inner_text()
         ctx.close()
     finally:
         _stop(proc)
+
+
+def test_two_trainees_at_once_keep_their_own_calls(server, browser):
+    """Two browsers in parallel: each call stays with its own trainee and page."""
+    pages = {}
+    for name in ("alice", "bob"):
+        ctx = browser.new_context(locale="zh-CN", viewport={"width": 1440, "height": 1000})
+        pg = ctx.new_page()
+        pg.set_default_timeout(TIMEOUT)
+        _login(pg, server["url"], name)
+        pg.locator("#p-persona label", has_text="zh-vain-owner").click()
+        pages[name] = pg
+    for pg in pages.values():
+        pg.locator("#p-start").click()
+    for pg in pages.values():
+        _wait_idle_send(pg)
+    mine = {"alice": CALL_LINES[0], "bob": CALL_LINES[0].replace("我姓王", "我姓李").replace("1234", "5678")}
+    for name, pg in pages.items():  # both lines in flight at the same time
+        _box(pg, "p-msg").fill(mine[name])
+        _box(pg, "p-msg").press("Enter")
+    for name, pg in pages.items():
+        expect(pg.locator("#p-chat")).to_contain_text(mine[name])
+        _wait_idle_send(pg)
+    assert "我姓李" not in pages["alice"].locator("#p-chat").inner_text()
+    assert "我姓王" not in pages["bob"].locator("#p-chat").inner_text()
+    from simulator.session import SessionManager
+
+    mgr = SessionManager(str(server["db"]))
+    for name in ("alice", "bob"):
+        latest = mgr.get(mgr.list(trainee=name, limit=1)[0]["id"])
+        assert mine[name] in [t["text"] for t in latest["turns"]]
+    for pg in pages.values():
+        pg.context.close()
