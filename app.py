@@ -119,6 +119,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             lang = gr.Radio(
                 [(LANG_NAMES[x], x) for x in LANGS],
                 value=L0,
+                label="语言 / Language",
                 show_label=False,
                 elem_id="cs-lang",
                 scale=0,
@@ -510,9 +511,9 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
 
         def fail(lg, e: Exception) -> str:
             if isinstance(e, PermissionDenied):
-                return denied_html(lg, str(e))
+                return denied_html(lg, _why(e))
             if isinstance(e, UserError):
-                return f"<div class='cs-denied'>{_e(e)}</div>"
+                return f"<div class='cs-denied'>{_e(t(str(e), lg))}</div>"
             log.error("handler failed", exc_info=e)
             return f"<div class='cs-denied'>{_e(t('error.generic', lg))} ({_e(type(e).__name__)})</div>"
 
@@ -521,7 +522,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             user = svc.user(tok)
             try:
                 if user is None:
-                    raise PermissionDenied("not signed in")
+                    raise PermissionDenied("err.not_signed_in")
                 if not svc.backend_ready():
                     wait = f"<div class='cs-notice'>… {_e(t('practice.loading_model', lg))}</div>"
                     yield co(chat=[], call=None, notice=wait, card="", start=gr.update(interactive=False))
@@ -579,7 +580,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             said = ""
             try:
                 if user is None:
-                    raise PermissionDenied("not signed in")
+                    raise PermissionDenied("err.not_signed_in")
                 for piece in svc.say_stream(user, st["session_id"], text, finished.append):
                     said += piece
                     yield co(chat=[*chat, {"role": "assistant", "content": said}])
@@ -652,7 +653,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 return co()
             try:
                 if user is None:
-                    raise PermissionDenied("not signed in")
+                    raise PermissionDenied("err.not_signed_in")
                 got = svc.end_call(user, st["session_id"])
             except Exception as e:  # noqa: BLE001
                 return co(notice=fail(lg, e))
@@ -672,9 +673,9 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             try:
                 rec = svc.record(user, session_id)
             except PermissionDenied as e:
-                return denied_html(lg, str(e))
+                return denied_html(lg, _why(e))
             except UserError as e:
-                return f"<div class='cs-denied'>{_e(e)}</div>"
+                return f"<div class='cs-denied'>{_e(t(_why(e), lg))}</div>"
             if rec["scorecard"] is None:
                 return f"<div class='cs-muted'>{_e(t('card.not_graded', lg))}</div>"
             return scorecard_html(rec["scorecard"], rec["transcript"], lg)
@@ -753,7 +754,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 text = svc.studio_read(user, pid)
                 _, problems = svc.studio_validate(user, text)
             except PermissionDenied as e:
-                return gr.skip(), denied_html(lg, str(e)), "", gr.skip(), *(gr.skip(),) * len(form_comps)
+                return gr.skip(), denied_html(lg, _why(e)), "", gr.skip(), *(gr.skip(),) * len(form_comps)
             entry = next((e for e in svc.studio_list(user, "") if e.id == pid), None)
             note = t("studio.builtin_note", lg) if entry is not None and not entry.editable else ""
             pscen = form_values(text).get("scenarios") or []
@@ -780,7 +781,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 require(user, "studio")
                 new = clone_text(text or "", (new_id or "").strip())
             except PermissionDenied as e:
-                return gr.skip(), denied_html(lg, str(e)), gr.skip(), *(gr.skip(),) * len(form_comps)
+                return gr.skip(), denied_html(lg, _why(e)), gr.skip(), *(gr.skip(),) * len(form_comps)
             except ValueError as e:
                 return (
                     gr.skip(),
@@ -806,7 +807,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 require(user, "studio")
                 new = apply_form(text or "", dict(zip(FORM_FIELDS, vals, strict=True)))
             except PermissionDenied as e:
-                return gr.skip(), denied_html(lg, str(e))
+                return gr.skip(), denied_html(lg, _why(e))
             except Exception as e:  # noqa: BLE001 - shown inline, the YAML is left as it was
                 return gr.skip(), f"<pre class='cs-problems'>{_e(e)}</pre>"
             _, problems = svc.studio_validate(user, new)
@@ -819,7 +820,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             try:
                 _, problems = svc.studio_validate(user, text or "")
             except PermissionDenied as e:
-                return denied_html(lg, str(e)), gr.skip()
+                return denied_html(lg, _why(e)), gr.skip()
             return problems_html(problems, lg), ""
 
         s_validate.click(studio_validate, [token, lang, s_yaml], [s_problems, s_status])
@@ -829,7 +830,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             try:
                 path, problems = svc.studio_save(user, text or "")
             except PermissionDenied as e:
-                return denied_html(lg, str(e)), gr.skip()
+                return denied_html(lg, _why(e)), gr.skip()
             if path is None:
                 return problems_html(
                     problems, lg
@@ -848,7 +849,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 eng = svc.preview_engine(user, text or "", scenario or "")
                 opening = eng.opening()
             except PermissionDenied as e:
-                return None, [], denied_html(lg, str(e))
+                return None, [], denied_html(lg, _why(e))
             except UserError as e:
                 return None, [], problems_html(str(e).splitlines(), lg)
             except Exception as e:  # noqa: BLE001
@@ -910,7 +911,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             except PermissionDenied:
                 return (gr.skip(),) * 10
             except UserError as e:
-                gr.Warning(str(e))
+                gr.Warning(t(_why(e), lg))
                 return (gr.skip(),) * 10
             cols = ["started", "trainee", "persona", "scenario", "score", "passed", "violations", "id"]
             ids = [
@@ -981,7 +982,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 gr.Warning(t("denied", lg) + f" ({e})")
                 return None
             except UserError as e:
-                gr.Warning(str(e))
+                gr.Warning(t(_why(e), lg))
                 return None
             except Exception as e:  # noqa: BLE001
                 log.exception("export failed")
@@ -1009,7 +1010,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             try:
                 results = svc.grade_uploads(user, paths, scenario or None)
             except PermissionDenied as e:
-                return gr.skip(), denied_html(lg, str(e))
+                return gr.skip(), denied_html(lg, _why(e))
             rows = []
             for r in results:
                 card = r.get("scorecard") or {}
@@ -1035,6 +1036,11 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
         )
 
     return demo
+
+
+def _why(e: Exception) -> str:
+    """The message of a refusal: a UI text key (translated by the caller) or plain text."""
+    return str(e.args[0]) if e.args else ""
 
 
 def _archetypes() -> list[str]:

@@ -69,11 +69,12 @@ LOCAL_USER = User(LOCAL_USERNAME, "all", local=True)
 def require(user: User | None, permission: str) -> User:
     """Return `user` if it holds `permission`, else raise PermissionDenied (also for no user)."""
     if user is None:
-        raise PermissionDenied("not signed in")
+        raise PermissionDenied("err.not_signed_in")
     if permission not in PERMISSIONS:
         raise KeyError(f"unknown permission {permission!r}")
     if not user.can(permission):
-        raise PermissionDenied(f"role {user.role!r} may not use {permission!r}")
+        # args: (UI text key, role, permission) - the key is what the page shows, translated
+        raise PermissionDenied("err.role_denied", user.role, permission)
     return user
 
 

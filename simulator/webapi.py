@@ -38,7 +38,11 @@ MAX_LIVE_SESSIONS = 256
 
 
 class UserError(ValueError):
-    """Something the user can fix (unknown persona, empty line ...); the message is shown as is."""
+    """Something the user can fix (unknown persona, empty line ...).
+
+    The message is a UI text key (`err.*`, translated on screen) or, for details such as a
+    "did you mean", plain text shown as is. PermissionDenied messages follow the same rule.
+    """
 
 
 @dataclass
@@ -195,16 +199,16 @@ class Service:
 
             row = self.mgr.get(session_id) if session_id else None
             if row is None:
-                raise UserError("no such session")
+                raise UserError("err.no_session")
             if row["trainee"] != user.username:
-                raise PermissionDenied("this call belongs to another trainee")
+                raise PermissionDenied("err.not_your_call")
             try:
                 s = self.mgr.resume(row["id"], backend=self.backend()[0])
             except SessionError:
-                raise UserError("no such session") from None
+                raise UserError("err.no_session") from None
             self._remember(s)
         if s.trainee != user.username:
-            raise PermissionDenied("this call belongs to another trainee")
+            raise PermissionDenied("err.not_your_call")
         return s
 
     # ------------------------------------------------------------ practice
@@ -230,7 +234,7 @@ class Service:
         if prior_session_id:
             prior = self.record(user, prior_session_id)  # refuses another trainee's session
             if prior["transcript"]["persona"] != persona_id:
-                raise UserError("the earlier call was with another persona")
+                raise UserError("err.other_persona")
         backend, notice = self.backend()
         seed = random.randrange(1_000_000) if seed is None else seed
         s = self.mgr.start(
@@ -264,7 +268,7 @@ class Service:
         """
         text = (text or "").strip()
         if not text:
-            raise UserError("empty line")
+            raise UserError("err.empty_line")
         s = self._owned_session(user, session_id)
         pieces: list[str] = []
         notice = None
@@ -309,7 +313,7 @@ class Service:
         """Grade and store the call; returns {'scorecard', 'transcript'} as plain dicts."""
         s = self._owned_session(user, session_id)
         if s.row.get("status") == "ended":
-            raise UserError("this call was already ended")
+            raise UserError("err.already_ended")
         card = s.end()
         with self._live_lock:
             self._live.pop(session_id, None)
@@ -355,13 +359,13 @@ class Service:
     def record(self, user: User | None, session_id: str) -> dict:
         """One stored call with its scorecard; refused unless the caller owns it or is an evaluator."""
         if user is None:
-            raise PermissionDenied("not signed in")
+            raise PermissionDenied("err.not_signed_in")
         session_id = (session_id or "").strip()
         rec = self.mgr.get(session_id) if len(session_id) >= 6 else None  # no fishing with short prefixes
         if rec is None:
-            raise UserError("no such session")
+            raise UserError("err.no_session")
         if not can_see_record(user, rec["trainee"]):
-            raise PermissionDenied("this record belongs to another trainee")
+            raise PermissionDenied("err.not_your_record")
         transcript = {
             "id": rec["id"],
             "locale": rec["locale"],
@@ -395,7 +399,7 @@ class Service:
         if fmt not in EXPORT_FORMATS:
             raise UserError(f"unknown export format {fmt!r}")
         if not session_ids:
-            raise UserError("select at least one call")
+            raise UserError("err.select_calls")
         from grading import export
         from grading.scorecard import Scorecard
         from grading.transcript import Transcript
@@ -407,7 +411,8 @@ class Service:
                 cards.append(Scorecard.model_validate(rec["scorecard"]))
                 transcripts.append(Transcript.model_validate(rec["transcript"]))
         if not cards:
-            raise UserError("the selected calls have no scorecard yet")
+            raise UserError("err.not_graded")
+        self._prune_exports()
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
         path = self.export_dir / f"scorecards-{stamp}-{len(cards)}{EXPORT_FORMATS[fmt]}"
         if fmt == "csv_calls":
@@ -422,6 +427,18 @@ class Service:
         else:
             path.write_bytes(export.to_pdf(cards, transcripts))
         return path
+
+    def _prune_exports(self, max_age_s: float = 3600) -> None:
+        """Exports are one-off downloads: drop files older than an hour so the folder stays small."""
+        import time
+
+        cutoff = time.time() - max_age_s
+        for f in self.export_dir.glob("*"):
+            try:
+                if f.stat().st_mtime < cutoff:
+                    f.unlink()
+            except OSError:
+                pass
 
     def grade_uploads(self, user: User, paths: list[str], scenario: str | None = None) -> list[dict]:
         """Grade transcripts of real calls; returns {'name', 'scorecard', 'transcript'} or {'name', 'error'}."""

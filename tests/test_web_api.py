@@ -280,10 +280,11 @@ def test_ui_text_complete_in_both_languages():
     assert i18n.missing() == []
     keys = set(i18n.strings())
     used = set()
-    for f in ("app.py", "simulator/webview.py"):
+    for f in ("app.py", "simulator/webview.py", "simulator/webapi.py", "simulator/auth.py"):
         src = (Path(__file__).resolve().parent.parent / f).read_text(encoding="utf-8")
         used |= set(re.findall(r"""\bt\(\s*["']([a-z_]+(?:\.[a-z_]+)+|yes|no|denied)["']\s*[,)]""", src))
         used |= set(re.findall(r"""(?:label|value|placeholder|info)=["']([a-z_]+\.[a-z_.]+)["']""", src))
+        used |= set(re.findall(r"""["'](err\.[a-z_]+)["']""", src))
     dynamic = (
         [f"cat.{c.value}" for c in Category]
         + [f"arch.{a}" for a in ARCHETYPES]
