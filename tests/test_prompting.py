@@ -222,6 +222,12 @@ def test_shaper_limits_sentences(zh, en, step):
     )
 
 
+@pytest.mark.parametrize("step", [1, 3, 100])
+def test_shaper_cuts_a_model_stuck_in_a_loop(zh, step):
+    assert shape(zh, "我挺生气的，催收员，催收员，催收员，催收员，催", step=step) == "我挺生气的，催收员"
+    assert shape(zh, "好好好，我知道了。", step=step) == "好好好，我知道了。"
+
+
 def test_shaper_keeps_ordinary_text_and_never_takes_text_back(en):
     shaper = ReplyShaper(role_labels(en), 3)
     out = ""

@@ -199,6 +199,8 @@ def direction(req: Realisation, heard: str = "", with_example: bool = True) -> s
     samples = (getattr(persona, "sample_lines", {}) or {}).get(req.move, [])
     usable = [e for e in (_fill_example(s, values) for s in samples) if e]
     example = usable[(req.seed + len(req.history)) % len(usable)] if usable else ""  # one, varied per turn
+    ask = p["ask_example"] if example and with_example else p["ask"]
+    limit = _number(max_sentences(persona), p)
     text = fill(
         p["turn"],
         {
@@ -206,9 +208,9 @@ def direction(req: Realisation, heard: str = "", with_example: bool = True) -> s
             "mood": fill(p["mood"], {"items": p["list_joiner"].join(mood)}) if mood else "",
             "instruction": instruction,
             "facts": fill(p["facts"], {"items": p["joiner"].join(facts)}) if facts else "",
-            "example": fill(p["example"], {"line": example}) if example and with_example else "",
             "name": persona.name,
             "max_sentences": _number(max_sentences(persona), p),
+            "ask": fill(ask, {"name": persona.name, "line": example, "max_sentences": limit}),
             "retry": fill(p["retry"], {"name": persona.name})
             if (req.state or {}).get("guard_feedback")
             else "",
@@ -264,10 +266,27 @@ def build_messages(req: Realisation, direction_role: str = "user") -> list[dict]
 # ---------------------------------------------------------------- shaping the model's output
 
 _TERMINATORS = "。！？!?"
+_LOOP = re.compile(r"(\S.{1,15}?)\1{2,}", re.DOTALL)  # the same 2-16 characters three times running
 _CLOSERS = "”’\"'）)」』"
 _LEAD_JUNK = re.compile(
     r"^(?:\s+|[（(][^（()）\n]{0,30}[）)]|\*[^*\n]{1,30}\*(?!\*)|\*{2,}|[\"“”'‘’「」『』]+)"
 )
+
+
+def _repeat_tail(body: str) -> int:
+    """How much of the end to hold back because it repeats the 2-16 characters before it.
+
+    The text may be a model starting to loop; the first copy is shown, the repeats wait. A tail
+    that stops repeating is released at the next piece, so ordinary text is only delayed.
+    """
+    n, hold = len(body), 0
+    for period in range(2, 17):
+        start = n - period
+        while start > 0 and body[start - 1] == body[start - 1 + period]:
+            start -= 1
+        if start < n - period:  # body[start:] repeats with this period for more than one period
+            hold = max(hold, n - (start + period))
+    return hold
 
 
 def _tidy(body: str) -> str:
@@ -330,6 +349,9 @@ class ReplyShaper:
         m = self._mid.search(body)
         if m:
             body, complete = body[: m.start()], True
+        m = _LOOP.search(body)
+        if m:  # a small model stuck in a loop ("催收员，催收员，催收员，"): keep the first one
+            body, complete = body[: m.start() + len(m.group(1))], True
         count, i = 0, 0
         while i < len(body):
             if body[i] not in _TERMINATORS and body[i] != ".":
@@ -351,6 +373,8 @@ class ReplyShaper:
                     return _tidy(body[:j]), True
             i = j
         if not (final or complete):
+            hold = _repeat_tail(body)  # may be the start of a loop: wait and see
+            body = body[: len(body) - hold]
             for k in range(min(len(body), 24), 0, -1):  # hold a tail that may become another speaker's label
                 before = body[:-k].rstrip()
                 if (
