@@ -91,9 +91,8 @@ def _table(rows: list[dict], cols: list[str], lang: str) -> pd.DataFrame:
 def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks:
     """The Blocks app. `mode` is 'single' (no login) or 'login'."""
     svc = service or Service(mode)
-    reg: list[
-        tuple[gr.components.Component, dict]
-    ] = []  # (component, {attr: key or fn(lang)}) for relabelling
+    # (component, {attr: text key or fn(lang)}) of everything the language switch relabels
+    reg: list[tuple[gr.components.Component, dict]] = []
 
     L0 = "zh-CN"  # the language the page is built in; each browser switches with the radio
 
@@ -107,9 +106,8 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
     with gr.Blocks(title="CollectSim", analytics_enabled=False) as demo:
         token = gr.BrowserState("", storage_key="collectsim_token", secret=svc.browser_secret())
         lang_pref = gr.BrowserState("", storage_key="collectsim_lang", secret=svc.browser_secret())
-        call = gr.State(
-            None
-        )  # this browser's live call: {session_id, locale, scenario, persona, done, ended}
+        # This browser's live call: {session_id, persona, scenario, done (acts so far), ended}.
+        call = gr.State(None)
         preview = gr.State(None)  # this browser's preview engine in the studio
         c_ids = gr.State([])  # ids of the calls the scorecards filter shows
 
@@ -554,6 +552,7 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                     channel=pp.get("channel"),
                 )
                 notice += f"<div class='cs-banner' data-testid='prior-promise'>{_e(note)}</div>"
+            st["banner"] = notice  # stays above the chat for the whole call
             chat = [{"role": "assistant", "content": got["opening"]}] if got["opening"] else []
             hint = svc.coach(user, got["session_id"], "", []) if coach_on else None
             yield co(
@@ -585,7 +584,9 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                     said += piece
                     yield co(chat=[*chat, {"role": "assistant", "content": said}])
             except Exception as e:  # noqa: BLE001
-                yield co(chat=chat, notice=fail(lg, e), send=gr.update(interactive=True))
+                yield co(
+                    chat=chat, notice=st.get("banner", "") + fail(lg, e), send=gr.update(interactive=True)
+                )
                 return
             turn = finished[0] if finished else Turn(text=said)
             if turn.text:
@@ -604,7 +605,8 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
                 after = {"msg": off, "send": off, "end": gr.update(interactive=True)}
             else:
                 after = live(True)
-            yield co(chat=chat, call=st, notice="".join(notes), hint=coach_html(hint, lg, coach_on), **after)
+            notice = st.get("banner", "") + "".join(notes)
+            yield co(chat=chat, call=st, notice=notice, hint=coach_html(hint, lg, coach_on), **after)
 
         send_in = [token, lang, call, p_msg, p_chat, p_coach]
         p_send.click(send, send_in, chat_out, concurrency_id="engine", show_progress="hidden")

@@ -186,7 +186,7 @@ def scorecard_html(card: dict | None, transcript: dict | None, lang: str) -> str
 
 def denied_html(lang: str, why: str = "") -> str:
     detail = f" — {esc(t(why, lang))}" if why else ""
-    return f"<div class='cs-denied' data-testid='denied'>✋ {esc(t('denied', lang))}{detail}</div>"
+    return f"<div class='cs-denied' data-testid='denied'>⚠ {esc(t('denied', lang))}{detail}</div>"
 
 
 def problems_html(problems: list[str], lang: str) -> str:

@@ -67,6 +67,8 @@ if not _browser_available():
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+expect.set_options(timeout=20_000)  # two shared CPU cores: give slow renders time, fail only on real hangs
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -270,7 +272,13 @@ def test_login_page_and_language_switch(server, page):
     page.locator("#cs-login-btn").click()
     expect(page.locator("#cs-who")).to_contain_text("alice")
     expect(page.get_by_role("tab", name="Practice")).to_be_visible()
+    # Labels, buttons, persona cards and the coach panel all follow the chosen language.
+    expect(page.locator("#p-start")).to_contain_text("Start call")
+    expect(page.locator("#p-persona")).to_contain_text("Choose a persona")
+    expect(page.locator("#p-persona label", has_text="zh-vain-owner")).to_contain_text("vain")
+    expect(page.locator("#p-hint")).to_contain_text("Start a call")
     page.get_by_label("中文").check()
+    expect(page.locator("#p-persona label", has_text="zh-vain-owner")).to_contain_text("虚荣型")
     expect(page.get_by_role("tab", name="通话练习")).to_be_visible()
     expect(page.locator("#p-start")).to_contain_text("拨打电话")
     # The language choice and the sign-in survive a reload (kept in this browser only).
@@ -543,6 +551,7 @@ def test_single_user_mode_says_so_and_shows_backend_fallback(tmp_path, browser):
         _wait_idle_send(page)
         _say(page, CALL_LINES[0])
         assert "Traceback" not in page.locator("body").inner_text()
+        _shot(page, "practice-en.png")
         ctx.close()
     finally:
         _stop(proc)
