@@ -123,6 +123,11 @@ def test_int8_option_loads_and_generates(tiny, persona):
     assert b.last_stats["generated_tokens"] > 0
 
 
+def test_options_given_as_strings(tiny):
+    b = backend(tiny, int8="false", kv_cache="0", threads="1")
+    assert b.int8 is False and b.kv_cache is False and b.threads == 1 and b.repetition_penalty == 1.0
+
+
 def test_threads_never_exceed_the_cores(tiny):
     b = backend(tiny, threads=10_000)
     assert b.threads == cpu_cores() == torch.get_num_threads()

@@ -27,6 +27,13 @@ INSTALL_HINT = "pip install 'collectsim[ml]' (and a CPU build of torch, see requ
 STOP_TOKENS = ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<end_of_turn>", "</s>")
 
 
+def _flag(value) -> bool:
+    """Options may arrive as strings from the environment or a command line."""
+    if isinstance(value, str):
+        return value.strip().lower() not in ("", "0", "false", "no", "off")
+    return bool(value)
+
+
 def cpu_cores() -> int:
     try:
         return len(os.sched_getaffinity(0))
@@ -76,7 +83,7 @@ class TransformersBackend(Backend):
         max_new_tokens: int = 60,
         temperature: float = 0.0,
         top_p: float = 0.9,
-        repetition_penalty: float = 1.0,
+        repetition_penalty: float | None = None,
         seed: int | None = None,
         kv_cache: bool = True,
         cache_slots: int = 4,
@@ -88,6 +95,7 @@ class TransformersBackend(Backend):
         model: hub id, local folder, or a .gguf file (converted once to ~/.cache/collectsim/converted/<name>).
         threads: torch CPU threads (process-wide), default and upper bound = the cores this process may use.
         int8: dynamic int8 quantization of Linear layers (CPU; faster, but the wording changes).
+        repetition_penalty: on tokens already generated; None = the model's generation_config (or none).
         dtype: "float32" (CPU default: bf16 is slow on most CPUs), "bfloat16" or "float16".
         temperature: 0 = greedy (reproducible); > 0 samples with top_p, seeded by `seed` or the request seed.
         kv_cache: keep the KV cache between turns (off = re-encode the whole prompt, the baseline).
@@ -97,17 +105,17 @@ class TransformersBackend(Backend):
         """
         self.model_id = str(model or os.environ.get("COLLECTSIM_MODEL") or DEFAULT_MODEL)
         self.gguf_file = gguf_file
-        self.int8 = bool(int8)
+        self.int8 = _flag(int8)
         self.device = device
         self.max_new_tokens = int(max_new_tokens)
         self.temperature = float(temperature)
         self.top_p = float(top_p)
-        self.repetition_penalty = float(repetition_penalty)
+        self.repetition_penalty = repetition_penalty
         self.seed = seed
-        self.kv_cache = bool(kv_cache)
+        self.kv_cache = _flag(kv_cache)
         self.cache_slots = max(1, int(cache_slots))
         self.max_sentences = int(max_sentences)
-        self.trust_remote_code = trust_remote_code
+        self.trust_remote_code = _flag(trust_remote_code)
         self.last_stats: dict = {}
         self.system_prompt: str | None = None  # instructions of the last request, for the echo check
         self.source = self.model_id  # what was actually loaded (the converted folder for a .gguf)
@@ -129,6 +137,10 @@ class TransformersBackend(Backend):
         self.dtype = dtype or default_dtype
         self.tokenizer, self.model = self._load()
         self._stop_ids = self._find_stop_ids()
+        if self.repetition_penalty is None:
+            config = getattr(self.model, "generation_config", None)
+            self.repetition_penalty = getattr(config, "repetition_penalty", None) or 1.0
+        self.repetition_penalty = float(self.repetition_penalty)
 
     # ------------------------------------------------------------ loading
 
