@@ -1072,10 +1072,14 @@ def launch(mode: str = "single", host: str = "127.0.0.1", port: int = 7860, conc
     threading.Thread(target=svc.warm_up, name="collectsim-warm-up", daemon=True).start()
     demo = build_app(mode, svc)
     demo.queue(default_concurrency_limit=concurrency, max_size=256)
+    print(
+        f"CollectSim web app on http://{host}:{port}/ ({'login' if mode == 'login' else 'single-user'} mode)"
+    )
     return demo.launch(
         server_name=host,
         server_port=port,
         share=False,
+        quiet=True,
         show_error=False,
         run_history=False,
         footer_links=["gradio", "settings"],

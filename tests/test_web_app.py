@@ -126,7 +126,6 @@ def _stop(proc: subprocess.Popen) -> None:
 def server(tmp_path_factory):
     """Login-mode app with two trainees, a trainer and an evaluator."""
     tmp = tmp_path_factory.mktemp("web")
-    os.environ["COLLECTSIM_DB"] = str(tmp / "collectsim.db")
     from simulator.auth import UserDB
 
     db = UserDB(tmp / "collectsim.db")
@@ -241,16 +240,23 @@ def _say(page: Page, text: str) -> None:
 
 def _seed_call(db: Path, trainee: str, lines: list[str], seed: int = 3) -> str:
     """A graded call stored for `trainee` straight through the session manager (same database)."""
-    os.environ["COLLECTSIM_EMBEDDINGS"] = "none"
     from simulator.session import SessionManager
 
-    mgr = SessionManager(str(db), today="2026-11-20")
-    s = mgr.start("zh-vain-owner", "first_contact", trainee=trainee, backend="scripted", seed=seed)
-    for line in lines:
-        if s.ended:
-            break
-        s.say(line)
-    s.end()
+    before = os.environ.get("COLLECTSIM_EMBEDDINGS")
+    os.environ["COLLECTSIM_EMBEDDINGS"] = "none"  # grade as the server does (lexical), then restore
+    try:
+        mgr = SessionManager(str(db), today="2026-11-20")
+        s = mgr.start("zh-vain-owner", "first_contact", trainee=trainee, backend="scripted", seed=seed)
+        for line in lines:
+            if s.ended:
+                break
+            s.say(line)
+        s.end()
+    finally:
+        if before is None:
+            os.environ.pop("COLLECTSIM_EMBEDDINGS", None)
+        else:
+            os.environ["COLLECTSIM_EMBEDDINGS"] = before
     return s.id
 
 
