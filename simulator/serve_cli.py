@@ -64,10 +64,22 @@ def load_app_module():
     "--model", default=None, help="model id, path or URL for the backend (default: COLLECTSIM_MODEL)"
 )
 @click.option("--concurrency", default=4, show_default=True, type=int, help="calls processed at once")
+@click.option("--share", is_flag=True, hidden=True, help="refused: no public share links")
 def serve(
-    host: str, port: int, single_user: bool | None, backend: str | None, model: str | None, concurrency: int
+    host: str,
+    port: int,
+    single_user: bool | None,
+    backend: str | None,
+    model: str | None,
+    concurrency: int,
+    share: bool,
 ) -> None:
     """Run the web app: practice, persona studio and scorecards."""
+    if share:
+        raise click.ClickException(
+            "public share links are disabled (call recordings and scorecards stay on your network); "
+            "use --host 0.0.0.0 to serve a LAN"
+        )
     if backend:
         os.environ["COLLECTSIM_BACKEND"] = backend
     if model:

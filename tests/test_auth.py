@@ -166,3 +166,8 @@ def test_serve_mode_follows_accounts(tmp_path):
 def test_serve_login_without_accounts_is_an_error():
     r = CliRunner().invoke(main, ["serve", "--login"])
     assert r.exit_code != 0 and "users add" in r.output
+
+
+def test_serve_refuses_share_links():
+    r = CliRunner().invoke(main, ["serve", "--share"])
+    assert r.exit_code != 0 and "share links are disabled" in r.output
