@@ -30,9 +30,12 @@ def load_app_module():
     """The Gradio UI (app.py): beside the packages in a checkout, else the installed top-level module."""
     path = Path(__file__).resolve().parent.parent / "app.py"
     if path.is_file():
+        if "collectsim_app" in sys.modules:
+            return sys.modules["collectsim_app"]
         spec = importlib.util.spec_from_file_location("collectsim_app", path)
         module = importlib.util.module_from_spec(spec)
         assert spec.loader is not None
+        sys.modules["collectsim_app"] = module  # dataclasses and pickling look modules up here
         spec.loader.exec_module(module)
         return module
     try:

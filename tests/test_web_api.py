@@ -299,3 +299,25 @@ def test_ui_text_complete_in_both_languages():
     assert not (used | set(dynamic)) - keys
     assert i18n.t("tab.practice", "zh-CN") != i18n.t("tab.practice", "en-US")
     assert i18n.t("card.turn", "en", n=2) == "turn 2"
+
+
+def test_serve_loads_and_builds_the_app(svc):
+    """`collectsim serve` imports app.py by path; the page builds in both modes."""
+    from simulator.serve_cli import load_app_module
+
+    app = load_app_module()
+    for mode in ("login", "single"):
+        demo = app.build_app(mode, Service(mode))
+        config = demo.get_config_file()
+        ids = {c["props"].get("elem_id") for c in config["components"]}
+        assert {"tab-practice", "tab-studio", "tab-scorecards", "cs-login-btn", "p-chat"} <= ids
+        # gr.Tabs must hold only tabs (anything else breaks switching between them)
+        _only_tabs_in_tabs(config["layout"], {c["id"]: c for c in config["components"]})
+
+
+def _only_tabs_in_tabs(node: dict, comps: dict) -> None:
+    kids = node.get("children", [])
+    if comps.get(node.get("id"), {}).get("type") == "tabs":
+        assert all(comps[k["id"]]["type"] == "tabitem" for k in kids)
+    for k in kids:
+        _only_tabs_in_tabs(k, comps)
