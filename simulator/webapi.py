@@ -263,51 +263,35 @@ class Service:
     ) -> Iterator[str]:
         """Stream the debtor's reply in pieces; `done` gets the finished Turn.
 
-        A backend that fails mid-reply is not allowed to surface as a traceback: the session's own
-        fallback is tried first, then the reply is finished with a notice.
+        A model that fails mid-reply is handled by the engine (the persona's own line, with a
+        notice). Anything else becomes a message, never a traceback: the live call is dropped
+        from memory and the next line rebuilds it from the store, where every turn already is.
         """
         text = (text or "").strip()
         if not text:
             raise UserError("err.empty_line")
         s = self._owned_session(user, session_id)
         pieces: list[str] = []
-        notice = None
         try:
             for piece in s.say_stream(text):
                 pieces.append(piece)
                 yield piece
-        except Exception as e:  # noqa: BLE001 - shown to the trainee as a notice instead
+        except Exception as e:
             log.exception("reply failed")
-            notice = f"the debtor model failed ({type(e).__name__}: {e}); switched to scripted replies"
-            if not pieces:
-                fallback = self._fallback_reply(s, text)
-                if fallback:
-                    pieces.append(fallback)
-                    yield fallback
+            with self._live_lock:
+                self._live.pop(s.id, None)
+            raise UserError("err.reply_failed") from e
         reply = s.last_reply
-        state = _state_dict(getattr(reply, "state", None))
-        acts = sorted(getattr(getattr(reply, "analysis", None), "acts", {}) or {})
+        analysis = getattr(reply, "analysis", None)
         done(
             Turn(
                 text="".join(pieces),
                 ended=bool(getattr(reply, "ended", False)),
-                notice=notice or getattr(reply, "notice", None),
-                state=state,
-                acts=acts,
+                notice=getattr(reply, "notice", None),
+                state=_state_dict(getattr(reply, "state", None)),
+                acts=sorted(getattr(analysis, "acts", {}) or {}),
             )
         )
-
-    def _fallback_reply(self, s, text: str) -> str | None:
-        try:
-            from simulator.backends.scripted import ScriptedBackend
-
-            eng = getattr(s, "engine", None)
-            if eng is not None and hasattr(eng, "backend"):
-                eng.backend = ScriptedBackend()
-                return eng.respond(text).text
-        except Exception:  # noqa: BLE001
-            log.exception("scripted fallback failed too")
-        return None
 
     def end_call(self, user: User, session_id: str) -> dict:
         """Grade and store the call; returns {'scorecard', 'transcript'} as plain dicts."""

@@ -95,6 +95,22 @@ def test_call_streams_grades_and_is_private(svc):
     assert svc.history(BOB) == []
 
 
+def test_a_failed_reply_is_a_message_and_the_call_goes_on(svc):
+    got = svc.start_call(ALICE, "zh-vain-owner", "first_contact", seed=5)
+    live = svc._live[got["session_id"]]
+
+    def broken(text):
+        raise RuntimeError("analyzer exploded")
+        yield  # pragma: no cover
+
+    live.engine.respond_stream = broken
+    with pytest.raises(UserError, match="err.reply_failed"):
+        list(svc.say_stream(ALICE, got["session_id"], LINES[0], lambda t: None))
+    turns: list[Turn] = []
+    text = "".join(svc.say_stream(ALICE, got["session_id"], LINES[1], turns.append))
+    assert text and turns[0].text == text  # rebuilt from the store, the call continues
+
+
 def test_roles_gate_practice(svc):
     with pytest.raises(PermissionDenied):
         svc.start_call(EVA, "zh-vain-owner", "first_contact")
