@@ -306,20 +306,21 @@ class Service:
     def coach(
         self, user: User, session_id: str | None, draft: str, done_acts: list[str] | None = None
     ) -> dict:
-        """Live coach: the next expected step and any violation in the line being typed."""
+        """Live coach: the next expected step and any violation in the line being typed.
+
+        The draft goes through the same analyzer, with the same context, as the debtor engine
+        and the grader, so what the coach flags is exactly what the scorecard would charge.
+        Nothing is read from the database: this runs on every keystroke.
+        """
         require(user, "practice")
         if not session_id:
             return {"next": None, "violations": []}
         s = self._owned_session(user, session_id)
-        t = _dump(s.transcript())
-        persona = personas().get(t.get("persona") or "")
-        locale, scenario_id = t["locale"], t.get("scenario", "first_contact")
         nxt = None
         try:
-            corpus = load_corpus(locale)
-            sc = corpus.scenario(scenario_id)
+            corpus = load_corpus(s.row["locale"])
             done = set(done_acts or [])
-            for step_id in sc.steps:
+            for step_id in corpus.scenario(s.scenario).steps:
                 if step_id not in done:
                     st = corpus.step(step_id)
                     nxt = {"id": st.id, "title": st.title, "why": st.why, "say": st.phrasings[0]}
@@ -328,9 +329,9 @@ class Service:
             pass
         violations = []
         if draft and draft.strip():
-            violations = check_line(
-                draft, locale, scenario_id, persona, _state_dict(s.state), len(t["turns"])
-            )
+            from grading.analyze import analyze
+
+            violations = findings(analyze(draft, s.engine.context()))
         return {"next": nxt, "violations": violations}
 
     # ------------------------------------------------------------ records
@@ -483,26 +484,8 @@ class Service:
 # ---------------------------------------------------------------- helpers (no gradio here)
 
 
-def check_line(
-    text: str, locale: str, scenario: str, persona: Persona | None, state: dict, turn: int
-) -> list[dict]:
-    """Violations in one collector line, as the grader would flag them, with the compliant alternative."""
-    try:
-        from grading.analyze import Context, analyze
-    except ImportError:
-        return []
-    party = "third_party" if persona is not None and not persona.is_debtor else "debtor"
-    acct = persona.account if persona is not None else None
-    ctx = Context(
-        locale=locale,
-        party=party,
-        verified=bool(state.get("identity_confirmed")),
-        scenario=scenario,
-        turn=turn,
-        debtor_name=persona.name if persona is not None and persona.is_debtor else None,
-        amount_due=acct.amount_due if acct else None,
-    )
-    a = analyze(text, ctx)
+def findings(analysis) -> list[dict]:
+    """The violations of one analysed line, with the rule and the compliant alternative."""
     return [
         {
             "category": str(f.category),
@@ -511,7 +494,7 @@ def check_line(
             "rule": getattr(f, "rule", ""),
             "suggestion": getattr(f, "suggestion", ""),
         }
-        for f in a.violations
+        for f in getattr(analysis, "violations", []) or []
     ]
 
 
