@@ -140,8 +140,12 @@ def score_lines(recs: list[dict]) -> dict:
         "violation_flagged_any": _ratio(sum(bool(r["got"]) for r in viol), len(viol)),
         "violation_exact": _ratio(sum(set(r["got"]) == set(r["expected"]) for r in viol), len(viol)),
         "recall_plain": _ratio(sum(caught(r) for r in by_kind["violation"]), len(by_kind["violation"])),
-        "recall_obfuscated": _ratio(sum(caught(r) for r in by_kind["obfuscated"]), len(by_kind["obfuscated"])),
-        "recall_paraphrase": _ratio(sum(caught(r) for r in by_kind["paraphrase"]), len(by_kind["paraphrase"])),
+        "recall_obfuscated": _ratio(
+            sum(caught(r) for r in by_kind["obfuscated"]), len(by_kind["obfuscated"])
+        ),
+        "recall_paraphrase": _ratio(
+            sum(caught(r) for r in by_kind["paraphrase"]), len(by_kind["paraphrase"])
+        ),
         "fp_rate_hard_negative": _ratio(sum(bool(r["got"]) for r in hard), len(hard)),
         "fp_rate_compliant": _ratio(sum(bool(r["got"]) for r in clean), len(clean)),
         "errors": sum(1 for r in recs if "error" in r),
@@ -150,7 +154,11 @@ def score_lines(recs: list[dict]) -> dict:
 
 def line_misses(recs: list[dict]) -> list[dict]:
     return [
-        {k: r[k] for k in ("text", "kind", "context", "verified", "expected", "got", "quotes", "note", "error") if k in r}
+        {
+            k: r[k]
+            for k in ("text", "kind", "context", "verified", "expected", "got", "quotes", "note", "error")
+            if k in r
+        }
         for r in recs
         if set(r["expected"]) != set(r["got"]) or "error" in r
     ]
@@ -254,7 +262,12 @@ def render(locale: str, lines: dict, calls: dict, show_misses: bool) -> str:
     if lines:
         s = lines["scores"]
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(s["kinds"].items()))
-        out += [f"Lines: {s['n_lines']} ({kinds})", "", "| category | precision | recall | support |", "|---|---|---|---|"]
+        out += [
+            f"Lines: {s['n_lines']} ({kinds})",
+            "",
+            "| category | precision | recall | support |",
+            "|---|---|---|---|",
+        ]
         for c, v in s["per_category"].items():
             out.append(f"| {c} | {_pct(v['precision'])} | {_pct(v['recall'])} | {v['support']} |")
         out += [
@@ -304,7 +317,9 @@ def render(locale: str, lines: dict, calls: dict, show_misses: bool) -> str:
         if calls:
             out += [f"### Transcript misses ({len(calls['misses'])})", ""]
             for m in calls["misses"]:
-                steps = ", ".join(f"{k} expected {v['expected']} got {v['got']}" for k, v in m["steps"].items())
+                steps = ", ".join(
+                    f"{k} expected {v['expected']} got {v['got']}" for k, v in m["steps"].items()
+                )
                 viol = ""
                 if m["expected_violations"] != m["got_violations"]:
                     viol = f" violations expected={m['expected_violations']} got={m['got_violations']}"
@@ -353,8 +368,13 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="'none' for lexical only, or a model name/path (sets COLLECTSIM_EMBEDDINGS before import)",
     )
-    ap.add_argument("--limit", type=int, default=None, help="evaluate an evenly spread sample of N rows per file")
-    ap.add_argument("--data", type=Path, default=DATA, help="folder with eval_lines_*/eval_transcripts_* files")
+    ap.add_argument("--threads", type=int, default=None, help="torch threads for the embedding model")
+    ap.add_argument(
+        "--limit", type=int, default=None, help="evaluate an evenly spread sample of N rows per file"
+    )
+    ap.add_argument(
+        "--data", type=Path, default=DATA, help="folder with eval_lines_*/eval_transcripts_* files"
+    )
     ap.add_argument("--lines-only", action="store_true", help="skip the transcripts")
     ap.add_argument("--transcripts-only", action="store_true", help="skip the lines")
     ap.add_argument("--show-misses", action="store_true", help="list every line/call the grader got wrong")
@@ -364,6 +384,12 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["COLLECTSIM_EMBEDDINGS"] = args.embeddings
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if args.threads:
+        # on a small shared machine more torch threads than free cores is many times slower
+        os.environ["OMP_NUM_THREADS"] = str(args.threads)
+        import torch
+
+        torch.set_num_threads(args.threads)
     locales = LOCALES if args.locale == "all" else (args.locale,)
     res = run(
         locales,
@@ -375,7 +401,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return 0
-    print(f"analyzer: {res['embedder']}  (COLLECTSIM_EMBEDDINGS={res['embeddings_setting']}, {res['seconds']} s)")
+    print(
+        f"analyzer: {res['embedder']}  (COLLECTSIM_EMBEDDINGS={res['embeddings_setting']}, {res['seconds']} s)"
+    )
     print()
     for loc, entry in res["locales"].items():
         print(render(loc, entry.get("lines", {}), entry.get("transcripts", {}), args.show_misses))

@@ -133,6 +133,11 @@ def cli_command() -> list[str]:
     return [sys.executable, "-c", "import sys; from simulator.cli import main; sys.exit(main())"]
 
 
+def _progress(msg: str) -> None:
+    """Each stage as it ends, on stderr: a run cut short by a time limit still leaves its figures."""
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
 def bench(
     transcripts: list[dict],
     folder: Path,
@@ -155,6 +160,7 @@ def bench(
     from grading.scorecard import grade
 
     res["import_s"] = round(time.perf_counter() - t, 3)
+    _progress(f"import {res['import_s']} s")
 
     # first calls load the rules and (if configured) the embedding model: the one-off cost
     t = time.perf_counter()
@@ -164,6 +170,7 @@ def bench(
     ):
         analyze(line, Context(locale=loc))
     res["analyzer_load_s"] = round(time.perf_counter() - t, 3)
+    _progress(f"analyzer load {res['analyzer_load_s']} s")
     res["analyzer"] = embedder_status()
 
     t = time.perf_counter()
@@ -173,6 +180,7 @@ def bench(
     for tr in warm:
         grade(tr)
     res["warmup_s"] = round(time.perf_counter() - t, 3)
+    _progress(f"warm-up {res['warmup_s']} s")
     res["warmup_transcripts"] = min(len(transcripts), max(1, warmup))
 
     rates, errors = [], 0
@@ -188,6 +196,7 @@ def bench(
                 errors += 1
         dt = time.perf_counter() - t
         rates.append(len(transcripts) / dt if dt else float("inf"))
+        _progress(f"pass {len(rates)}: {len(transcripts)} transcripts in {dt:.2f} s")
     res["runs_transcripts_per_s"] = [round(r, 2) for r in rates]
     res["transcripts_per_s"] = round(statistics.median(rates), 2)
     res["ms_per_transcript"] = round(1000 / res["transcripts_per_s"], 1) if res["transcripts_per_s"] else None
@@ -200,6 +209,7 @@ def bench(
         p = subprocess.run(cmd, capture_output=True, text=True, env=os.environ.copy())
         dt = time.perf_counter() - t
         written = len(list(out_dir.glob("*.json"))) if out_dir.exists() else 0
+        _progress(f"cli {dt:.2f} s, exit {p.returncode}")
         res["cli"] = {
             "command": "collectsim grade DIR --out TMP",
             "wall_s": round(dt, 2),
