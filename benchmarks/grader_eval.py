@@ -50,8 +50,8 @@ def read_jsonl(path: Path) -> list[dict]:
     return rows
 
 
-def load_lines(locale: str, data: Path = DATA) -> list[dict]:
-    return read_jsonl(data / f"eval_lines_{locale}.jsonl")
+def load_lines(locale: str, data: Path = DATA, prefix: str = "eval") -> list[dict]:
+    return read_jsonl(data / f"{prefix}_lines_{locale}.jsonl")
 
 
 def load_transcripts(locale: str, data: Path = DATA) -> list[dict]:
@@ -335,6 +335,7 @@ def run(
     data: Path = DATA,
     do_lines: bool = True,
     do_transcripts: bool = True,
+    prefix: str = "eval",
 ) -> dict:
     """Evaluate; returns the machine-readable result (the --json output)."""
     from grading.analyze import embedder_status
@@ -345,7 +346,7 @@ def run(
         entry: dict[str, Any] = {}
         if do_lines:
             t = time.perf_counter()
-            recs = predict_lines(subset(load_lines(loc, data), limit), loc)
+            recs = predict_lines(subset(load_lines(loc, data, prefix), limit), loc)
             entry["lines"] = {"scores": score_lines(recs), "misses": line_misses(recs)}
             entry["lines"]["seconds"] = round(time.perf_counter() - t, 2)
         if do_transcripts:
@@ -375,6 +376,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--data", type=Path, default=DATA, help="folder with eval_lines_*/eval_transcripts_* files"
     )
+    ap.add_argument(
+        "--set",
+        dest="prefix",
+        choices=("eval", "heldout"),
+        default="eval",
+        help="eval: the development set (lines + transcripts); heldout: lines written later and never tuned on",
+    )
     ap.add_argument("--lines-only", action="store_true", help="skip the transcripts")
     ap.add_argument("--transcripts-only", action="store_true", help="skip the lines")
     ap.add_argument("--show-misses", action="store_true", help="list every line/call the grader got wrong")
@@ -396,7 +404,8 @@ def main(argv: list[str] | None = None) -> int:
         args.limit,
         args.data,
         do_lines=not args.transcripts_only,
-        do_transcripts=not args.lines_only,
+        do_transcripts=not args.lines_only and args.prefix == "eval",
+        prefix=args.prefix,
     )
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=1))
