@@ -11,7 +11,7 @@ third party, and an amount stated above the real balance.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from grading.acts import Category
@@ -24,7 +24,8 @@ _FILLERS = (
     r"be|being|been|going|go|to|get|gets|getting|have|has|ever|you|we|i|anyone|anybody|any|a|an|the|your|call|"
     r"calling|contact|contacting|come|coming|send|sending|threaten|threatening|tell|telling|say|saying|use|using|"
     r"file|filing|as|from|that|this|it|is|are|will|would|gonna|one|actually|really|let|show|up|at|us|me|them|him|"
-    r"her|considered|treated|charged|with|want|wanting|mean|trying|try|intend|plan|planning|here|about|like|"
+    r"her|considered|treated|charged|with|want|wanting|mean|trying|try|intend|plan|planning|here|about|like|work|"
+    r"works|working|represent|representing|affiliated|part|associated|employed|"
     r"something|anything|for|by|over|on|of|in|make|making|put|putting|allowed|able|legally|could|can|should|need|"
     r"and|or|so|afraid|worried|worry|ask|asking|someone|somebody|anybody|in|jail|sent|taken"
 )
@@ -73,11 +74,78 @@ _LEGAL_PROCESS = {
     ),
 }
 _PROCESS_RULES = ("fake_enforcement", "false_action")
+# A claim attributed to someone else and then refuted ("whoever told you you'd go to jail was wrong",
+# "网上说的'黑名单'其实就是…"), or a claim the speaker refuses to make ("我不能骗您说…", "I can't promise
+# to…", "beware of companies that promise…"): the banned words are there, the banned statement is not.
+_REPORTED_CLAIM = {
+    "zh": re.compile(
+        r"(有人|别人|他们|之前的?人|网上|外面|传言|听说|以前的催收|其他公司|别的公司)(都)?(跟您|跟你|对您|对你)?"
+        r"(告诉|说|讲|吓唬|提到|传)(过|的|了)?|所谓的?|听说"
+    ),
+    "en": re.compile(
+        r"(whoever|anyone who|anybody who|someone|somebody|they|people|others|the (last|previous|other) "
+        r"(collector|caller|agent|person)|you(?:'ve| have)? (heard|read|were told|said)|the internet|online)"
+        r".{0,20}(told|tell|said|say|says|claim\w*|threaten\w*|heard|read|were told)|so-called"
+    ),
+}
+_REFUTED = {
+    "zh": re.compile(
+        r"不对|不是真的|是错的|错误的|不实|谣言|误解|没有这回事|并不|不存在|不属实|吓唬|不会(被|让|导致)"
+    ),
+    "en": re.compile(
+        r"(wrong|not true|isn'?t true|untrue|false|a myth|misinformed|mistaken|not how (this|it) works|"
+        r"doesn'?t work that way|no such|not the case|can'?t do that|cannot do that|isn'?t real|not real)"
+    ),
+}
+_DISCLAIMED = {
+    "zh": re.compile(
+        r"(不能|不会|不可能|没法|无法|不敢|从来不|绝不|没有权力|无权)(骗|忽悠|承诺|保证|答应|跟您说|跟你说|告诉您|告诉你|"
+        r"对您说|对你说|向您保证|给您保证)|(警惕|小心|当心|提防|别信|不要相信|不要轻信)(那些|某些|有些|任何|所谓)?"
+        r".{0,10}(声称|承诺|说|号称|宣称|保证|打着)"
+    ),
+    "en": re.compile(
+        r"(can'?t|cannot|won'?t|will not|never|don'?t|do not|no one can|nobody can|not able to|not allowed to)\s+"
+        r"(honestly\s+)?(promise|guarantee|tell you|say|claim|pretend)|(beware|be wary|watch out|be careful|"
+        r"steer clear|avoid|stay away).{0,15}(of|for|from|with)?.{0,40}(promise|claim|offer|say)s?"
+        r"|(companies|firms|scammers?|scams?|services|anyone|people) (that|who) (promise|claim|say|offer)"
+    ),
+}
+# Negation inside the match itself ("欠款逾期不属于犯罪", "紧急联系人不承担还款责任"), for claims of fact.
+_INNER_NEG = {
+    "zh": re.compile(r"不(属于|构成|承担|负|算|涉及|需要|必|会|可能)|并(不|非)|无需|(没有|无)(义务|责任)"),
+    "en": re.compile(r"(not|never|no longer|isn'?t|aren'?t|won'?t|doesn'?t|don'?t)"),
+}
+_FACT_CATEGORIES = (Category.threat_legal, Category.misrepresentation, Category.impersonation)
 _OPEN_Q = set("\"'「『《")
 _CLOSE_Q = set("\"'」』》")
 _OWED = {
     "zh": re.compile(r"(欠|应还|欠款|金额|一共|总共|要还|得还|共计|合计)[^，。！？,!?]{0,8}$"),
     "en": re.compile(r"\b(owe|owes|balance|total|due|amount|debt)\b[^.,!?]{0,20}$"),
+}
+
+
+# Debt details (the delinquency itself or an amount owed), as opposed to a passing "about your account".
+_DEBT_DETAIL = {
+    "zh": re.compile(
+        r"(您|你)[^。！？!?]{0,12}(欠款|欠了|欠钱|欠着|欠我们|欠银行|拖欠|逾期|没还|未还|应还|透支)"
+        r"|(欠款|欠了|拖欠|逾期|应还|未还)[^。！？!?]{0,8}(\d|[一二三四五六七八九十两几百千万]+(元|块|万|天|个月))"
+    ),
+    "en": re.compile(
+        r"\b(you|your)\b[^.!?]{0,30}\b(owe|owes|owed|owing|past[ -]due|overdue|delinquen\w*|behind on|unpaid|"
+        r"in default|charged[ -]off|missed (a |your |two |three )?payments?|balance of)\b"
+        r"|\b(owe|owes|owed|past[ -]due|overdue|balance of)\b[^.!?]{0,12}\$\s?\d"
+    ),
+}
+UNVERIFIED_RULE_ID = "unverified_disclosure"
+_UNVERIFIED_SUGGESTION = {
+    "zh": "在说明来意之前，请先核实身份：请问您是本人吗？麻烦报一下身份证后四位。",
+    "en": "Before discussing the account, verify who you are speaking with: can you confirm your full name "
+    "and date of birth?",
+}
+_UNVERIFIED_TEXT = {
+    "zh": "尚未核实对方身份就说出了欠款情况：接电话的可能不是本人，这等于向第三人透露。",
+    "en": "The debt was stated before verifying who is on the line; if it is not the consumer, that is a "
+    "third-party disclosure.",
 }
 
 
@@ -140,19 +208,35 @@ def _clause_prefix(text: str, start: int, limit: int = 40) -> str:
     return text[max(a, start - limit) : start]
 
 
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def _sentence_prefix(text: str, start: int, limit: int = 60) -> str:
+    """Text before `start` back to the sentence start (commas do not cut: "whoever told you, …")."""
+    a = start
+    while (
+        a > 0
+        and text[a - 1] not in "。！？!?；;\n"
+        and not (text[a - 1] == "." and a < len(text) and text[a] == " ")
+    ):
+        a -= 1
+    return text[max(a, start - limit) : start]
+
+
 def _quoted(text: str, start: int, end: int, reach: int = 12) -> bool:
     """Is [start, end) inside a short quotation? (An apostrophe in "don't" is not a quote mark.)"""
     for i in range(start - 1, max(-1, start - reach - 1), -1):
         ch = text[i]
         if ch in CLAUSE_DELIMS and ch not in ",，":
             return False
-        if ch in _OPEN_Q and (ch != "'" or i == 0 or not text[i - 1].isalnum()):
+        if ch in _OPEN_Q and (ch != "'" or i == 0 or not _latin(text[i - 1])):
             break
     else:
         return False
     for j in range(end, min(len(text), end + reach)):
         ch = text[j]
-        if ch in _CLOSE_Q and (ch != "'" or j + 1 == len(text) or not text[j + 1].isalnum()):
+        if ch in _CLOSE_Q and (ch != "'" or j + 1 == len(text) or not _latin(text[j + 1])):
             return True
         if ch in CLAUSE_DELIMS and ch not in ",，":
             return False
@@ -166,6 +250,16 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
     pre = _clause_prefix(text, start)
     if _NEG[lang].search(pre):
         return True
+    if category != Category.insult:
+        sent = _sentence_prefix(text, start)
+        if _REPORTED_CLAIM[lang].search(sent) and _REFUTED[lang].search(text):
+            return True
+        if category in _FACT_CATEGORIES and _DISCLAIMED[lang].search(sent):
+            return True
+        if category in _FACT_CATEGORIES and _INNER_NEG[lang].search(text, start, end):
+            return True
+        if _quoted(text, start, end) and _DEBUNK[lang].search(text):
+            return True
     if category == Category.insult:
         if _REPORTED[lang].search(pre):
             return True
@@ -227,6 +321,21 @@ def context_findings(
         rule = rs.first(Category.third_party_disclosure)
         m = DEBT_MENTION[rs.lang].search(norm.base.text)
         if rule and m:
+            out.append(_finding(rule, norm, *norm.base.original_span(m.start(), m.end()), method="context"))
+    if ctx.party == "debtor" and not ctx.verified and Category.third_party_disclosure not in cats:
+        # Before verification the listener may not be the debtor (DOMAIN: verify BEFORE saying anything
+        # about the debt). Major, not critical: nobody is known to be a third party yet. The scorecard
+        # keeps this only when the call never verifies; otherwise it is an order mistake.
+        base_rule = rs.first(Category.third_party_disclosure)
+        m = _DEBT_DETAIL[rs.lang].search(norm.base.text)
+        if base_rule and m:
+            rule = replace(
+                base_rule,
+                id=UNVERIFIED_RULE_ID,
+                severity="major",
+                description=_UNVERIFIED_TEXT[rs.lang],
+                suggestion=_UNVERIFIED_SUGGESTION[rs.lang],
+            )
             out.append(_finding(rule, norm, *norm.base.original_span(m.start(), m.end()), method="context"))
     if ctx.amount_due and Category.misrepresentation not in cats:
         rule = rs.first(Category.misrepresentation, "inflated_amount")

@@ -33,7 +33,14 @@ _LEXICON = (
     "asshole assholes ass dumbass jackass bastard bastards dick dickhead cunt piss pissed whore slut idiot "
     "idiots moron morons retard retarded loser losers deadbeat deadbeats scum scumbag douche douchebag crap "
     "damn goddamn prick twat wanker stupid imbecile freeloader liar "
-    "sb shabi nmsl tmd cnm cnmb nmb mdzz wcnm qnmd rnm nnd mlgb caonima nima nimabi tamade wocao"
+    "sb shabi nmsl tmd cnm cnmb nmb mdzz wcnm qnmd rnm nnd mlgb caonima nima nimabi tamade wocao "
+    # threat, legal, impersonation and waiver words: obfuscated the same way to dodge the same rules
+    "kill killed hurt hurts beat stab shoot break legs bleed dead die watch back careful accident accidents "
+    "arrest arrested arresting jail jailed prison locked warrant felony fraud crime criminal prosecute "
+    "prosecuted police cops officer officers sheriff deputy detective agent federal court judge lawyer "
+    "attorney government irs fbi lawsuit sue sued garnish seize waive waived forgive forgiven delete deleted "
+    "remove removed erase forever never call calling boss coworkers colleagues employer contacts family "
+    "neighbors you your"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -47,9 +54,56 @@ _SPACED = re.compile(r"(?<![a-z0-9])[a-z0-9@$*!](?:[\s.\-_·•/|+~^,]{1,3}[a-z0
 _TOKEN = re.compile(r"[a-z0-9@$!*#%|]+")
 _SPECIAL = re.compile(r"[@$!*#%|0-9]|([a-z])\1\1")
 _WS = re.compile(r"\s+")
+# Dotted agency acronyms (d.a., i.r.s.) and chat spellings (u, ur, 2day, 4ever) in Latin-script lines.
+_ACRONYMS = {"da", "irs", "fbi", "doj", "dea", "atf", "ssa", "ftc", "cfpb", "nypd", "lapd", "us"}
+_DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){2,4})(?![a-z0-9])")
+_CHAT = {
+    "u": "you", "ur": "your", "ya": "you", "2day": "today", "2nite": "tonight", "2morrow": "tomorrow",
+    "tmrw": "tomorrow", "4ever": "forever", "4eva": "forever", "b4": "before", "cuz": "because",
+    "ppl": "people", "coz": "because", "pls": "please", "thx": "thanks",
+}  # fmt: skip
+_LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
+_LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")
+_CHAT_TOKEN = re.compile(r"(?<![a-z0-9'@$*])[a-z0-9]+(?![a-z0-9@$*]|'[a-z])")
 
 # Clause delimiters used to cut quotes and negation windows.
 CLAUSE_DELIMS = set("。！？!?；;\n，,、…")
+
+
+# Sensitive words that people half-type in pinyin ("弄si你", "zha骗", "公an", "jc"). A Latin syllable
+# next to Chinese is turned back into a character only when that completes one of these words, so
+# ordinary mixed text ("u盘", "ok吗", "app里") is never touched.
+_PINYIN_WORDS = (
+    "弄死 整死 打死 砍死 杀了 去死 找死 揍你 诈骗 骗子 公安 警察 民警 法院 法官 检察院 坐牢 监狱 拘留 逮捕 "
+    "判刑 犯罪 报警 报案 借款 欠款 欠钱 还钱 老赖 傻逼 废物 通讯录 曝光 上门 派出所 律师 黑名单 征信 删除 减免"
+).split()
+_PINYIN_OF = {
+    "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",
+    "找": "zhao", "揍": "zou", "你": "ni", "诈": "zha", "骗": "pian", "子": "zi", "公": "gong", "安": "an",
+    "警": "jing", "察": "cha", "民": "min", "法": "fa", "院": "yuan", "官": "guan", "检": "jian",
+    "坐": "zuo", "牢": "lao", "监": "jian", "狱": "yu", "拘": "ju", "留": "liu", "逮": "dai", "捕": "bu",
+    "判": "pan", "刑": "xing", "犯": "fan", "罪": "zui", "报": "bao", "案": "an", "借": "jie", "款": "kuan",
+    "欠": "qian", "钱": "qian", "还": "huan", "老": "lao", "赖": "lai", "傻": "sha", "逼": "bi", "废": "fei",
+    "物": "wu", "通": "tong", "讯": "xun", "录": "lu", "曝": "bao", "光": "guang", "上": "shang", "门": "men",
+    "派": "pai", "出": "chu", "所": "suo", "律": "lv", "师": "shi", "黑": "hei", "名": "ming", "单": "dan",
+    "征": "zheng", "信": "xin", "删": "shan", "除": "chu", "减": "jian", "免": "mian",
+}  # fmt: skip
+_PINYIN_ABBR = {"jc": "警察", "fy": "法院", "zp": "诈骗", "gaj": "公安局", "pcs": "派出所", "zx": "征信"}
+_LATIN_RUN = re.compile(r"[a-z]+")
+
+
+def _pinyin_variants() -> dict[str, list[tuple[str, str, str]]]:
+    """syllable -> [(character, word, word with that character as the syllable)]."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for word in _PINYIN_WORDS:
+        for i, ch in enumerate(word):
+            syl = _PINYIN_OF.get(ch)
+            if syl:
+                out.setdefault(syl, []).append((ch, word, word[:i] + "\0" + word[i + 1 :]))
+    return out
+
+
+_PINYIN_INDEX = _pinyin_variants()
 
 
 @dataclass(frozen=True)
@@ -158,16 +212,51 @@ def _replace(view: View, edits: list[tuple[int, int, str]]) -> View:
     return View("".join(chars), tuple(starts), tuple(ends))
 
 
+def _spaced_word(run: str) -> tuple[int, int, str] | None:
+    """The longest stretch of a spaced-out run that spells a lexicon word ("such a f u c k i n g":
+    the stray article "a" in front is left alone). Returns (start, end, word) within the run."""
+    letters = [(m.start(), m.group()) for m in re.finditer(r"[a-z0-9@$*!]", run)]
+    n = len(letters)
+    for size in range(n, 1, -1):
+        for i in range(0, n - size + 1):
+            joined = "".join(ch for _, ch in letters[i : i + size])
+            word = lexicon_word(joined) or lexicon_word(joined.rstrip("!"))
+            if word:
+                return letters[i][0], letters[i + size - 1][0] + 1, word
+    return None
+
+
+def _chat(view: View) -> View:
+    """Dotted acronyms and chat spellings, only in lines without Chinese ("u" there is not "you")."""
+    text = view.text
+    if _CJK.search(text) or not re.search("[a-z]", text):
+        return view
+    edits = []
+    for m in _DOTTED.finditer(text):
+        word = m.group(1).replace(".", "")
+        if word in _ACRONYMS:
+            edits.append((m.start(), m.end(), word))
+    for m in _CHAT_TOKEN.finditer(text):
+        rep = _CHAT.get(m.group())
+        if len(m.group()) == 1 and (
+            _LONE_BEFORE.search(text, 0, m.start()) or _LONE_AFTER.match(text, m.end())
+        ):  # one letter of a spelled-out run, not "you"
+            continue
+        if rep and rep != m.group() and not any(a <= m.start() < b for a, b, _ in edits):
+            edits.append((m.start(), m.end(), rep))
+    return _replace(view, edits)
+
+
 def _deobfuscate(view: View) -> View:
     text = view.text
     edits: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for m in _SPACED.finditer(text):
-        joined = re.sub(r"[\s.\-_·•/|+~^,]", "", m.group())
-        word = lexicon_word(joined) or lexicon_word(joined.rstrip("!"))
-        if word:
-            edits.append((m.start(), m.end(), word))
-            taken.append((m.start(), m.end()))
+        hit = _spaced_word(m.group())
+        if hit:
+            a, b, word = hit
+            edits.append((m.start() + a, m.start() + b, word))
+            taken.append((m.start() + a, m.start() + b))
     for m in _TOKEN.finditer(text):
         tok = m.group()
         if not _SPECIAL.search(tok) or any(a <= m.start() < b for a, b in taken):
@@ -205,6 +294,30 @@ def _strip_between_cjk(view: View) -> View:
     return _drop(view, edits)
 
 
+def _pinyin(view: View) -> View:
+    """Latin syllables or initials inside Chinese that complete a sensitive word: 弄si你 -> 弄死你."""
+    text = view.text
+    if not _CJK.search(text):
+        return view
+    edits = []
+    for m in _LATIN_RUN.finditer(text):
+        a, b = m.start(), m.end()
+        left = a > 0 and _CJK.match(text[a - 1])
+        right = b < len(text) and _CJK.match(text[b])
+        tok = m.group()
+        if tok in _PINYIN_ABBR and (left or right or len(text) <= 12):
+            edits.append((a, b, _PINYIN_ABBR[tok]))
+            continue
+        if not (left or right):
+            continue
+        for ch, word, _ in _PINYIN_INDEX.get(tok, ()):
+            window = text[max(0, a - len(word)) : a] + ch + text[b : b + len(word)]
+            if word in window:
+                edits.append((a, b, ch))
+                break
+    return _replace(view, edits)
+
+
 def _drop(view: View, edits: list[tuple[int, int, str]]) -> View:
     if not edits:
         return view
@@ -224,7 +337,7 @@ def _drop(view: View, edits: list[tuple[int, int, str]]) -> View:
 def normalize(text: str) -> Normalized:
     """Both views of `text` (cached: the engine and the grader analyse the same lines)."""
     base = _base(text)
-    clean = _strip_between_cjk(_deobfuscate(base))
+    clean = _pinyin(_strip_between_cjk(_chat(_deobfuscate(base))))
     return Normalized(text, base, clean)
 
 

@@ -169,6 +169,17 @@ def unverified_disclosure(
     ]
 
 
+def keep_first_unverified(views: list[TurnView], found: list[Violation]) -> list[Violation]:
+    """The analyzer flags every line that states the debt before verification (the live coach warns at
+    once). On the scorecard that stays one finding, and only when the call never verifies; a call that
+    verifies later has an order mistake instead (see unverified_disclosure), not a disclosure."""
+    line_level = [v for v in found if v.rule_id == "unverified_disclosure"]
+    if not line_level:
+        return found
+    keep = None if ever_verified(views) else line_level[0]
+    return [v for v in found if v.rule_id != "unverified_disclosure" or v is keep]
+
+
 def script_score(adh: Adherence) -> float:
     req = adh.required
     if not req:
@@ -184,7 +195,7 @@ def build_scorecard(
     rubric = corpus.rubric
     facts = call_facts(t)
     slots = {k: facts.get(k) for k in ("debtor_name", "amount_due", "creditor", "collector")}
-    violations = collect_violations(views)
+    violations = keep_first_unverified(views, collect_violations(views))
     adh = check_steps(views, scenario, corpus, slots)
     violations += unverified_disclosure(views, adh, corpus, violations)
     sk = skills(views, t.locale, scenario.steps)

