@@ -83,9 +83,9 @@ _REPORTED_CLAIM = {
         r"(告诉|说|讲|吓唬|提到|传)(过|的|了)?|所谓的?|听说"
     ),
     "en": re.compile(
-        r"(whoever|anyone who|anybody who|someone|somebody|they|people|others|the (last|previous|other) "
-        r"(collector|caller|agent|person)|you(?:'ve| have)? (heard|read|were told|said)|the internet|online)"
-        r".{0,20}(told|tell|said|say|says|claim\w*|threaten\w*|heard|read|were told)|so-called"
+        r"\b(whoever|anyone who|anybody who|someone|somebody|they|people|others|the (last|previous|other) "
+        r"(collector|caller|agent|person)|you(?:'ve| have)? (heard|read|were told|said)|the internet|online)\b"
+        r".{0,20}\b(told|tell|said|say|says|claim\w*|threaten\w*|heard|read|were told)\b|\bso-called\b"
     ),
 }
 _REFUTED = {
@@ -93,8 +93,8 @@ _REFUTED = {
         r"不对|不是真的|是错的|错误的|不实|谣言|误解|没有这回事|并不|不存在|不属实|吓唬|不会(被|让|导致)"
     ),
     "en": re.compile(
-        r"(wrong|not true|isn'?t true|untrue|false|a myth|misinformed|mistaken|not how (this|it) works|"
-        r"doesn'?t work that way|no such|not the case|can'?t do that|cannot do that|isn'?t real|not real)"
+        r"\b(wrong|not true|isn'?t true|untrue|false|a myth|misinformed|mistaken|not how (this|it) works|"
+        r"doesn'?t work that way|no such|not the case|can'?t do that|cannot do that|isn'?t real|not real)\b"
     ),
 }
 _DISCLAIMED = {
@@ -104,16 +104,25 @@ _DISCLAIMED = {
         r".{0,10}(声称|承诺|说|号称|宣称|保证|打着)"
     ),
     "en": re.compile(
-        r"(can'?t|cannot|won'?t|will not|never|don'?t|do not|no one can|nobody can|not able to|not allowed to)\s+"
-        r"(honestly\s+)?(promise|guarantee|tell you|say|claim|pretend)|(beware|be wary|watch out|be careful|"
-        r"steer clear|avoid|stay away).{0,15}(of|for|from|with)?.{0,40}(promise|claim|offer|say)s?"
-        r"|(companies|firms|scammers?|scams?|services|anyone|people) (that|who) (promise|claim|say|offer)"
+        r"\b(can'?t|cannot|won'?t|will not|never|don'?t|do not|no one can|nobody can|not able to|not allowed to)\s+"
+        r"(honestly\s+)?(promise|guarantee|tell you|say|claim|pretend)\b|\b(beware|be wary|watch out|be careful|"
+        r"steer clear|avoid|stay away)\b.{0,15}\b(of|for|from|with)?\b.{0,40}\b(promise|claim|offer|say)s?\b"
+        r"|\b(companies|firms|scammers?|scams?|services|anyone|people) (that|who) (promise|claim|say|offer)\b"
     ),
 }
 # Negation inside the match itself ("欠款逾期不属于犯罪", "紧急联系人不承担还款责任"), for claims of fact.
 _INNER_NEG = {
-    "zh": re.compile(r"不(属于|构成|承担|负|算|涉及|需要|必|会|可能)|并(不|非)|无需|(没有|无)(义务|责任)"),
-    "en": re.compile(r"(not|never|no longer|isn'?t|aren'?t|won'?t|doesn'?t|don'?t)"),
+    "zh": re.compile(r"不(属于|构成|承担|负|算|涉及|需要|必)|并(不|非)|无需|(没有|无)(义务|责任)"),
+    "en": re.compile(
+        r"\b(is|are|was|be)\s+(not|never)\b|\b(isn'?t|aren'?t|wasn'?t)\b|\bnot (legally )?(responsible|liable|required)"
+    ),
+}
+# A banned term in quotation marks that the line explains away ("所谓'黑名单'其实就是…").
+_DEBUNK = {
+    "zh": re.compile(r"其实|所谓|指的是|就是指|并不|不存在|不对|不是真的"),
+    "en": re.compile(
+        r"\b(actually|so-called|really just|just means|means|there'?s no|isn'?t|not real|no such)\b"
+    ),
 }
 _FACT_CATEGORIES = (Category.threat_legal, Category.misrepresentation, Category.impersonation)
 _OPEN_Q = set("\"'「『《")
