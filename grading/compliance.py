@@ -46,7 +46,7 @@ _NEG = {
 _REPORTED = {
     "zh": re.compile(
         r"((不要|别|不能|请勿|不许|不该|不准|不可以)(再)?(说|讲|骂|叫|喊|称呼|用)(我|人|别人|我们|对方|您|你)?(是)?(个)?"
-        r"|(说|骂|叫|喊)(我|我们)(是)?(个)?|这样的?字眼|像)\s*[\"'「『]?$"
+        r"|(说|骂|叫|喊)(我|我们)(是)?(个)?|(您|你)(刚才)?(说|讲|骂|提到)(的)?|这样的?字眼|像)\s*[\"'「『]?$"
     ),
     "en": re.compile(
         r"(\b(don'?t|do not|never|stop|no need to|not going to|won'?t|didn'?t|please don'?t|not)\s+"
@@ -59,7 +59,7 @@ _REPORTED = {
 }
 _CIVIL = {
     "zh": re.compile(
-        r"(不要|别|请勿|不许|不能|请).{0,8}(说|讲|骂|用|叫)|这(样|种|类)的?(话|字眼|词|字|说法)|文明"
+        r"(不要|别|请勿|不许|不能|请).{0,8}(说|讲|骂|用|叫)|这(样|种|类|个)的?(话|字眼|词|字|说法)|文明|其实|指的是"
     ),
     "en": re.compile(
         r"\b(words? like|language like|names? like|don'?t (say|use|call)|please|civil|respectful|language|not to|that way)\b"
@@ -99,8 +99,8 @@ _REFUTED = {
 }
 _DISCLAIMED = {
     "zh": re.compile(
-        r"(不能|不会|不可能|没法|无法|不敢|从来不|绝不|没有权力|无权)(骗|忽悠|承诺|保证|答应|跟您说|跟你说|告诉您|告诉你|"
-        r"对您说|对你说|向您保证|给您保证)|(警惕|小心|当心|提防|别信|不要相信|不要轻信)(那些|某些|有些|任何|所谓)?"
+        r"(不能|不会|不可能|没法|无法|不敢|从来不|绝不|没有权力|无权)(跟您|跟你|对您|对你|向您|向你|给您|给你)?"
+        r"(骗|忽悠|承诺|保证|答应|说|讲|告诉)|(警惕|小心|当心|提防|别信|不要相信|不要轻信)(那些|某些|有些|任何|所谓)?"
         r".{0,10}(声称|承诺|说|号称|宣称|保证|打着)"
     ),
     "en": re.compile(
@@ -112,7 +112,7 @@ _DISCLAIMED = {
 }
 # Negation inside the match itself ("欠款逾期不属于犯罪", "紧急联系人不承担还款责任"), for claims of fact.
 _INNER_NEG = {
-    "zh": re.compile(r"不(属于|构成|承担|负|算|涉及|需要|必)|并(不|非)|无需|(没有|无)(义务|责任)"),
+    "zh": re.compile(r"不(属于|构成|承担|负|算|涉及|需要|必)|不会被|并(不|非)|无需|(没有|无)(义务|责任)"),
     "en": re.compile(
         r"\b(is|are|was|be)\s+(not|never)\b|\b(isn'?t|aren'?t|wasn'?t)\b|\bnot (legally )?(responsible|liable|required)"
     ),
@@ -270,6 +270,10 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         if _quoted(text, start, end) and _DEBUNK[lang].search(text):
             return True
     if category == Category.insult:
+        # a match that swallowed the opening quote mark ("您说的'老赖'…") is judged from inside the quote
+        opener = max((i for i in range(start, end) if text[i] in _OPEN_Q), default=None)
+        if opener is not None and opener + 1 < end:
+            start, pre = opener + 1, _clause_prefix(text, opener + 1)
         if _REPORTED[lang].search(pre):
             return True
         if _quoted(text, start, end) and _CIVIL[lang].search(text):
