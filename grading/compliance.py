@@ -114,7 +114,7 @@ _DISCLAIMED = {
 _INNER_NEG = {
     "zh": re.compile(r"不(属于|构成|承担|负|算|涉及|需要|必)|不会被|并(不|非)|无需|(没有|无)(义务|责任)"),
     "en": re.compile(
-        r"\b(is|are|was|be)\s+(not|never)\b|\b(isn'?t|aren'?t|wasn'?t)\b|\bnot (legally )?(responsible|liable|required)"
+        r"\b(i'?m|am|we'?re|is|are|was|be)\s+(not|never)\b|\b(isn'?t|aren'?t|wasn'?t)\b|\bnot (legally )?(responsible|liable|required)"
     ),
 }
 # A banned term in quotation marks that the line explains away ("所谓'黑名单'其实就是…").
