@@ -14,6 +14,8 @@ import threading
 from collections import OrderedDict
 from pathlib import Path
 
+from simulator.hub import downloads_allowed, hub_cached, torch_threads
+
 DEFAULT_MODEL = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
 ENV = "COLLECTSIM_EMBEDDINGS"
 
@@ -30,24 +32,6 @@ def _looks_like_path(name: str) -> bool:
     return name.startswith((".", "/", "~")) or (os.sep in name and Path(name).expanduser().exists())
 
 
-def downloads_allowed() -> bool:
-    """Hub downloads only when asked for (COLLECTSIM_DOWNLOAD=1): offline they stall for a minute."""
-    return os.environ.get("COLLECTSIM_DOWNLOAD", "").strip().lower() in ("1", "true", "yes")
-
-
-def hub_cached(name: str) -> bool:
-    """Whether a hub model is already in the local Hugging Face cache (no network)."""
-    try:
-        from huggingface_hub import try_to_load_from_cache
-    except ImportError:
-        return False
-    for f in ("modules.json", "config.json"):
-        hit = try_to_load_from_cache(name, f)
-        if isinstance(hit, str) and os.path.exists(hit):
-            return True
-    return False
-
-
 class Embedder:
     """A sentence-transformers model with a small cache of line vectors."""
 
@@ -56,6 +40,11 @@ class Embedder:
 
         self.name = name
         path = str(Path(name).expanduser()) if _looks_like_path(name) else name
+        threads = torch_threads()
+        if threads:
+            import torch
+
+            torch.set_num_threads(threads)
         local_only = not _looks_like_path(name) and not downloads_allowed()
         self.model = SentenceTransformer(path, device="cpu", local_files_only=local_only)
         self._cache: OrderedDict[str, object] = OrderedDict()

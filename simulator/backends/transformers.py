@@ -21,6 +21,7 @@ from pathlib import Path
 
 from simulator.backends.base import Backend, BackendUnavailable, Realisation
 from simulator.backends.prompting import build_messages, instructions, locale_of, make_shaper, shape_stream
+from simulator.hub import downloads_allowed, hub_cached, torch_threads
 
 DEFAULT_MODEL = "Qwen/Qwen2.5-0.5B-Instruct"
 INSTALL_HINT = "pip install 'collectsim[ml]' (and a CPU build of torch, see requirements.txt)"
@@ -130,7 +131,7 @@ class TransformersBackend(Backend):
             ) from e
         self._torch = torch
         cores = cpu_cores()
-        self.threads = max(1, min(int(threads or cores), cores))
+        self.threads = max(1, min(int(threads or torch_threads(cores)), cores))
         if device == "cpu":
             torch.set_num_threads(self.threads)
         default_dtype = "float32" if device == "cpu" else "bfloat16"
@@ -157,12 +158,21 @@ class TransformersBackend(Backend):
                 f"model path {self.model_id!r} does not exist; give a hub id like {DEFAULT_MODEL}, "
                 "a folder with config.json and weights, or a .gguf file (COLLECTSIM_MODEL or --model)"
             )
+        if not looks_local and not downloads_allowed() and not hub_cached(self.model_id):
+            # Decided from the local cache: offline, a hub lookup would retry for a minute first.
+            raise BackendUnavailable(
+                f"model {self.model_id!r} is not in the local Hugging Face cache (models load offline); "
+                "download it once with COLLECTSIM_DOWNLOAD=1 (needs the network), or give a local folder or .gguf file "
+                "(COLLECTSIM_MODEL or --model)"
+            )
         if path.is_file() and path.suffix == ".gguf":
             source, kwargs = str(self._converted(path)), {}
         elif self.gguf_file:
             source, kwargs = self.model_id, {"gguf_file": self.gguf_file}
         else:
             source, kwargs = self.model_id, {}
+        if not looks_local and not downloads_allowed():
+            kwargs["local_files_only"] = True
         self.source = source
         if self.trust_remote_code:
             kwargs["trust_remote_code"] = True
