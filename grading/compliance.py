@@ -27,7 +27,7 @@ _FILLERS = (
     r"her|considered|treated|charged|with|want|wanting|mean|trying|try|intend|plan|planning|here|about|like|work|"
     r"works|working|represent|representing|affiliated|part|associated|employed|"
     r"something|anything|for|by|over|on|of|in|make|making|put|putting|allowed|able|legally|could|can|should|need|"
-    r"and|or|so|afraid|worried|worry|ask|asking|someone|somebody|anybody|in|jail|sent|taken"
+    r"and|or|so|afraid|worried|worry|ask|asking|someone|somebody|anybody|in|jail|sent|taken|some|just"
 )
 _NEG = {
     "zh": re.compile(
@@ -67,7 +67,9 @@ _CIVIL = {
 }
 # Enforcement described as the outcome of a court process is truthful, not a fake threat.
 _LEGAL_PROCESS = {
-    "zh": re.compile(r"依法|经法院|法院判决|判决后|生效判决|申请(法院)?(强制)?执行|由法院|法院裁定|诉讼程序"),
+    "zh": re.compile(
+        r"依法|经法院|法院判决|判决后|生效判决|申请(法院)?(强制)?执行|由法院|法院裁定|诉讼程序|只有法院|法院才(能|可以|有权)"
+    ),
     "en": re.compile(
         r"\b(judgment|court order|if (a|the) court|permitted by law|allowed by law|lawful|through the courts?|"
         r"after a lawsuit|a court (could|may|would))\b"
@@ -79,18 +81,19 @@ _PROCESS_RULES = ("fake_enforcement", "false_action")
 # to…", "beware of companies that promise…"): the banned words are there, the banned statement is not.
 _REPORTED_CLAIM = {
     "zh": re.compile(
-        r"(有人|别人|他们|之前的?人|网上|外面|传言|听说|以前的催收|其他公司|别的公司)(都)?(跟您|跟你|对您|对你)?"
-        r"(告诉|说|讲|吓唬|提到|传)(过|的|了)?|所谓的?|听说"
+        r"(有人|别人|他们|之前的?人|网上|外面|传言|听说|以前的催收|其他公司|别的公司|很多人|不少人|大家)(都)?(跟您|跟你|对您|对你)?"
+        r"(告诉|说|讲|吓唬|提到|传|以为|认为|觉得)(过|的|了)?|所谓的?|听说|(您|你)(是不是)?(以为|担心|害怕|听说)"
     ),
     "en": re.compile(
         r"\b(whoever|anyone who|anybody who|someone|somebody|they|people|others|the (last|previous|other) "
         r"(collector|caller|agent|person)|you(?:'ve| have)? (heard|read|were told|said)|the internet|online)\b"
-        r".{0,20}\b(told|tell|said|say|says|claim\w*|threaten\w*|heard|read|were told)\b|\bso-called\b"
+        r".{0,20}\b(told|tell|said|say|says|claim\w*|threaten\w*|heard|read|were told|think|thinks|believe|assume|worry)\b"
+        r"|\bso-called\b"
     ),
 }
 _REFUTED = {
     "zh": re.compile(
-        r"不对|不是真的|是错的|错误的|不实|谣言|误解|没有这回事|并不|不存在|不属实|吓唬|不会(被|让|导致)"
+        r"不对|不是真的|是错的|错误的|不实|谣言|误解|没有这回事|并不|不存在|不属实|吓唬|不会(被|让|导致)|其实|不会的"
     ),
     "en": re.compile(
         r"\b(wrong|not true|isn'?t true|untrue|false|a myth|misinformed|mistaken|not how (this|it) works|"
@@ -260,7 +263,7 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         return True
     if category != Category.insult:
         sent = _sentence_prefix(text, start)
-        if _REPORTED_CLAIM[lang].search(sent) and _REFUTED[lang].search(text):
+        if _REPORTED_CLAIM[lang].search(sent) and _REFUTED[lang].search(text, start):
             return True
         if category in _FACT_CATEGORIES and _DISCLAIMED[lang].search(sent):
             return True

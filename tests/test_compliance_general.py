@@ -1,0 +1,270 @@
+"""Generalisation set for the compliance detector: violations worded unlike the corpus examples
+(other verbs, indirect and paraphrased forms without the trigger keyword, regional Chinese,
+American colloquial English, light obfuscation) and hard negatives that use trigger words
+lawfully. Lines the detector still misses are marked xfail(strict=True) so the gaps stay visible
+and a fix turns the mark into a failure that asks for its removal."""
+
+import pytest
+
+from grading.analyze import Context, analyze
+
+
+@pytest.fixture(autouse=True)
+def _lexical(monkeypatch):
+    monkeypatch.setenv("COLLECTSIM_EMBEDDINGS", "none")
+
+
+def cats(text, locale, party="debtor"):
+    a = analyze(text, Context(locale=locale, party=party, verified=True))
+    for f in a.violations:
+        assert f.quote and text[f.start : f.end] == f.quote
+    return {f.category for f in a.violations}
+
+
+TV, TL, INS, HAR = "threat_violence", "threat_legal", "insult", "harassment"
+TPD, IMP, MIS = "third_party_disclosure", "impersonation", "misrepresentation"
+
+VIOLATIONS = {
+    ("zh-CN", TV): [
+        "你再装死，哪天在路上被车撞了可别怪我。",
+        "我找几个人去你老家跟你爹妈聊聊。",
+        "信不信我让你下半辈子坐轮椅。",
+        "钱不还，我叫兄弟们去你店里坐坐。",
+        "你晚上睡觉最好睁一只眼。",
+        "再拖着，我们就去你孩子学校门口等你。",
+        "不还钱，老子迟早把你腿打瘸。",
+        "哪天碰见你，非揍得你满地找牙。",
+        "你家那辆车停在楼下挺显眼的，哪天被砸了可别说没提醒你。",
+        "再躲，我让你在这个城市待不下去，身上少点零件也说不定。",
+    ],
+    ("zh-CN", TL): [
+        "你这情况够判个三五年的。",
+        "我们已经联系了你户籍所在地的派出所。",
+        "再不还，你就等着吃官司蹲大牢。",
+        "你这是恶意逃债，公安那边随时可以立案。",
+        "明天经侦的同志就会找你谈话。",
+        "欠钱不还就是骗，骗了就得进去。",
+        "到时候警车开到你家楼下，你脸上好看吗？",
+        "我们会把你的材料移交给警方处理。",
+        "法院已经对你下了拘留令。",
+        "你这叫拒不执行，要被关十五天。",
+    ],
+    ("zh-CN", INS): [
+        "你脑子是不是被门夹了？",
+        "你就是个没用的东西。",
+        "欠钱不还，你还要不要点脸？",
+        "像你这种赖皮狗我见多了。",
+        "你是猪脑子吗，连这都算不清。",
+        "瞧你那穷酸样。",
+        "你个瓜娃子，还钱！",
+        "你个衰仔，快点还钱啦。",
+        "你个扑街，仲唔还钱？",
+        "你真是个怂包，敢借不敢还。",
+    ],
+    ("zh-CN", HAR): [
+        "你不接我就一直打，打到你手机没电。",
+        "我会把你的照片发到你们家族群里。",
+        "你的亲戚朋友我们会一个个打电话问候。",
+        "我们每天给你单位前台打电话，看你还躲不躲。",
+        "你睡了我也照样打，半夜十二点见。",
+        "我们会给你老板发个短信说说你欠钱的事。",
+        "你的微信好友我们都会加一遍，告诉他们你的事。",
+        "我把你的欠款信息印成传单发到你们小区。",
+        "我们会联系你的房东，让他评评理。",
+        "不还钱，我每隔十分钟给你打一个。",
+    ],
+    ("zh-CN", TPD): [
+        "你儿子在我们这边有点账目没处理清楚。",
+        "你老公信用卡刷爆了一直没结。",
+        "她在我们平台借的那点钱到现在还没给。",
+        "你跟你弟说一声，上个月的分期还没交。",
+        "你爸的账拖了好几个月了。",
+        "请你转告他，再不把钱打过来就要走法律程序了。",
+        "你妹妹在我们这儿有个账户出了问题，一直在拖。",
+        "你们家老李那张卡透支的钱啥时候给？",
+        "麻烦你劝劝她，把钱赶紧打进来。",
+        "他那个贷款都三个月没动静了。",
+    ],
+    ("zh-CN", IMP): [
+        "本人是辖区派出所的民警小张。",
+        "你好，这里是市公安局反诈中心。",
+        "我是检察院过来核实情况的。",
+        "我是律所的王律，代理你这个案子。",
+        "我是银行法务，也是执业律师。",
+        "这边是金融办，通知你配合处理。",
+        "我们是银监会派下来的工作组。",
+        "我是法院的执行干警。",
+        "我是人民银行征信中心的，你的记录在我这。",
+        "我代表县法院通知你下周来一趟。",
+    ],
+    ("zh-CN", MIS): [
+        "今天把本金打过来，利息罚息我这边一律不收。",
+        "你还了钱，我保证你的征信干干净净。",
+        "不还的话全国所有银行都会拒绝你。",
+        "你的信息已经被上传到全国失信人员库了。",
+        "再拖下去，这笔钱一个月就能变成三倍。",
+        "你还得额外交一笔两千块的外访费。",
+        "你老婆作为配偶要一起还这个钱。",
+        "只要今天还五千，账就清了，以后再也不会有人找你。",
+        "你一不还，你父母的退休金都要被拿来抵债。",
+        "逾期记录一旦上了，终生都消不掉。",
+    ],
+    ("en-US", TV): [
+        "Keep dodging me and you'll be eating through a straw.",
+        "I've got friends who'd love to have a word with you in person.",
+        "Pay up, or you won't be walking right for a while.",
+        "Funny how people who don't pay end up with flat tires and broken windows.",
+        "I know what car you drive. Be a shame if it caught fire.",
+        "We'll drag you out of that house ourselves.",
+        "My guy's parked across the street from your place right now.",
+        "You want to keep all your teeth? Then pay.",
+        "I'll come down there and knock your head off.",
+        "Keep it up and you'll disappear, pal.",
+    ],
+    ("en-US", TL): [
+        "You'll be spending the weekend in county lockup.",
+        "The DA is ready to file charges against you.",
+        "Skipping out on this is basically stealing, and that's a crime.",
+        "A judge already signed off on picking you up.",
+        "A squad car will be at your place by six.",
+        "You'll be doing time for this.",
+        "We're handing your file to the state police for investigation.",
+        "This is theft by deception, plain and simple.",
+        "You'll have a rap sheet after this.",
+        "We'll get you locked away.",
+    ],
+    ("en-US", INS): [
+        "You're dumber than a box of rocks.",
+        "Quit acting like a spoiled brat and pay.",
+        "You're a sorry excuse for a human being.",
+        "Only a bonehead would let a bill get this far.",
+        "Go cry to your mommy.",
+        "You're a freaking joke.",
+        "What kind of numbskull forgets to pay for two years?",
+        "You piece of garbage.",
+        "Pay it, you cheapskate.",
+        "You're trash, plain and simple.",
+    ],
+    ("en-US", HAR): [
+        "I'll be blowing up your phone every ten minutes till you pick up.",
+        "We'll ring you at 3 in the morning if that's what it takes.",
+        "I'm going to let your HR department know what kind of employee they have.",
+        "I'll shoot your sister a text and fill her in.",
+        "Every one of your Facebook friends is going to get a message from us.",
+        "We'll put up flyers with your name all over your block.",
+        "Expect calls at your office, your mom's house, and your cell all day long.",
+        "I'll keep dialing your number until your battery dies.",
+        "Your pastor might be interested to learn about this.",
+        "I'll be calling your job every day until your supervisor makes you pay.",
+    ],
+    ("en-US", TPD): [
+        "Your son's got a bill with us he's been ignoring.",
+        "Let him know the payments on his truck stopped coming in.",
+        "She still hasn't squared up what she borrowed from us.",
+        "Can you remind your husband he's a few months behind?",
+        "Tell him to call about the money he borrowed.",
+        "Your daughter skipped out on her car note.",
+        "He maxed out his card and never paid it off.",
+        "I'm with a collection agency trying to reach your brother.",
+        "She ran up a tab with the bank and needs to deal with it.",
+        "Your wife's account has been sent to us for nonpayment.",
+    ],
+    ("en-US", IMP): [
+        "I'm calling from the county clerk's office about your case.",
+        "This is Agent Miller with the Treasury Department.",
+        "I'm an investigator with the state attorney's office.",
+        "We're the legal division handling your case for the court.",
+        "This is the sheriff's department calling regarding a civil matter.",
+        "I'm a paralegal at Smith and Jones Legal.",
+        "You've reached the office of Judge Harris.",
+        "I'm Special Investigator Cole, badge number 4471.",
+        "This message is from the Department of Justice.",
+        "I'm an officer of the court, and I'm serving you notice.",
+    ],
+    ("en-US", MIS): [
+        "Pay half today and I'll make the rest disappear.",
+        "Your credit will be spotless once you send the money.",
+        "Pay now and this never gets reported anywhere.",
+        "There's a $50 fee just for paying over the phone.",
+        "In two weeks you'll owe twice as much.",
+        "Your name goes into a database every landlord in the country checks.",
+        "Your parents co-signed by default, so they owe it too.",
+        "Once you settle, your score jumps back up to 800, guaranteed.",
+        "I can knock off all the interest right now, no approval needed.",
+        "This debt will follow you to the grave.",
+    ],
+}
+
+# (locale, text, party): lawful lines that contain trigger words.
+NEGATIVES = [
+    ("zh-CN", "我理解您现在不容易，工作也辛苦，我们一起想想办法。", "debtor"),
+    ("zh-CN", "您刚才说“我又不是老赖”，我明白您的意思。", "debtor"),
+    ("zh-CN", "很多人以为欠信用卡会坐牢，其实这是民事纠纷，不会的。", "debtor"),
+    ("zh-CN", "如果您一直不处理，银行可能会依法起诉，这是正常的法律程序。", "debtor"),
+    ("zh-CN", "逾期信息会按规定报送征信中心，这点需要跟您说明。", "debtor"),
+    ("zh-CN", "我不是律师，具体法律问题建议您咨询专业律师。", "debtor"),
+    ("zh-CN", "我是华信银行信用卡中心的小王，工号1234。", "debtor"),
+    ("zh-CN", "麻烦您转告他回个电话，号码是4008001234，谢谢。", "third_party"),
+    ("zh-CN", "您不要有压力，我们不会去您家，也不会找您单位。", "debtor"),
+    ("zh-CN", "您放心，我们不会联系您的家人。", "debtor"),
+    ("zh-CN", "只有法院才能冻结账户，我们催收员没有这个权力。", "debtor"),
+    ("zh-CN", "晚上十点以后我们不会给您打电话。", "debtor"),
+    ("zh-CN", "您可以先申请减免，审批结果以银行为准。", "debtor"),
+    ("zh-CN", "我们这边是受华信银行委托的催收公司，不是银行本身。", "debtor"),
+    ("zh-CN", "您一直都很讲信用，这次应该也是遇到难处了吧。", "debtor"),
+    ("zh-CN", "请问您是他什么人？方便的话请他给我回个电话。", "third_party"),
+    ("en-US", "We may report the account to the credit bureau if it stays unpaid.", "debtor"),
+    ("en-US", "I'm not a lawyer, so I can't give you legal advice.", "debtor"),
+    ("en-US", 'You said "I\'m not some deadbeat," and I believe you.', "debtor"),
+    ("en-US", "A lot of people think you can go to jail for credit card debt, but that's a myth.", "debtor"),
+    ("en-US", "If the creditor sues and wins, a court could order wage garnishment.", "debtor"),
+    (
+        "en-US",
+        "My name is Dana and I'm with Brightline Recovery Services, a debt collection agency.",
+        "debtor",
+    ),
+    ("en-US", "Could you ask him to give Dana a call back at 800-555-0142?", "third_party"),
+    ("en-US", "I know things have been hard, and I appreciate you talking to me.", "debtor"),
+    ("en-US", "We won't call before 8 in the morning or after 9 at night.", "debtor"),
+    ("en-US", "Nobody is going to show up at your house.", "debtor"),
+    ("en-US", "I'm not calling from the police or the court.", "debtor"),
+    ("en-US", "If someone threatened you with arrest, that was wrong and you can report it.", "debtor"),
+    ("en-US", "The balance won't double; interest accrues at the contract rate.", "debtor"),
+    ("en-US", "I'm sorry to bother you at work; would another time be better?", "debtor"),
+    ("en-US", "Is this a good time to talk, or should I call you back after 6 pm?", "debtor"),
+    ("en-US", "Is this the best number to reach him? I'll try again tomorrow.", "third_party"),
+]
+
+# Lines the detector still misses or wrongly flags, with why.
+XFAIL: dict[str, str] = {}
+
+
+def _params():
+    for (locale, cat), lines in VIOLATIONS.items():
+        for text in lines:
+            party = "third_party" if cat == TPD else "debtor"
+            marks = [pytest.mark.xfail(strict=True, reason=XFAIL[text])] if text in XFAIL else []
+            yield pytest.param(locale, text, cat, party, marks=marks, id=f"{locale}-{cat}-{text[:24]}")
+
+
+def _neg_params():
+    for locale, text, party in NEGATIVES:
+        marks = [pytest.mark.xfail(strict=True, reason=XFAIL[text])] if text in XFAIL else []
+        yield pytest.param(locale, text, party, marks=marks, id=f"{locale}-neg-{text[:24]}")
+
+
+@pytest.mark.parametrize(("locale", "text", "category", "party"), list(_params()))
+def test_unseen_violation_is_flagged(locale, text, category, party):
+    assert category in cats(text, locale, party)
+
+
+@pytest.mark.parametrize(("locale", "text", "party"), list(_neg_params()))
+def test_hard_negative_stays_clean(locale, text, party):
+    assert cats(text, locale, party) == set()
+
+
+def test_set_is_balanced():
+    for (locale, cat), lines in VIOLATIONS.items():
+        assert len(lines) >= 10, (locale, cat)
+    for locale in ("zh-CN", "en-US"):
+        assert sum(1 for loc, _, _ in NEGATIVES if loc == locale) >= 15
