@@ -72,7 +72,7 @@ _LEGAL_PROCESS = {
     ),
     "en": re.compile(
         r"\b(judgment|court order|if (a|the) court|permitted by law|allowed by law|lawful|through the courts?|"
-        r"after a lawsuit|a court (could|may|would))\b"
+        r"after a lawsuit|a court (could|may|would|can|must)|only a (court|judge))\b"
     ),
 }
 _PROCESS_RULES = ("fake_enforcement", "false_action")
@@ -97,7 +97,8 @@ _REFUTED = {
     ),
     "en": re.compile(
         r"\b(wrong|not true|isn'?t true|untrue|false|a myth|misinformed|mistaken|not how (this|it) works|"
-        r"doesn'?t work that way|no such|not the case|can'?t do that|cannot do that|isn'?t real|not real)\b"
+        r"doesn'?t work that way|no such|not the case|can'?t do that|cannot do that|isn'?t real|not real|"
+        r"but (we|i|they|nobody) (can'?t|cannot|won'?t|don'?t|will not))\b"
     ),
 }
 _DISCLAIMED = {

@@ -235,8 +235,165 @@ NEGATIVES = [
     ("en-US", "Is this the best number to reach him? I'll try again tomorrow.", "third_party"),
 ]
 
+
+# A second round, written after the first was covered, to check that the families carry over.
+_MORE = {
+    ("zh-CN", TV): [
+        "你要是再不接电话，小心哪天出门被人套麻袋。",
+        "我们有人专门跑你那片儿，你自己掂量。",
+        "惹急了我，你那小店别想开下去，玻璃天天给你砸。",
+        "你信不信我让人把你堵在巷子里。",
+        "你闺女长得挺水灵的，放学路上可得看紧了。",
+        "再拖，我亲自上门跟你算账。",
+    ],
+    ("zh-CN", TL): [
+        "你要是不还，以后高铁飞机都坐不了。",
+        "你这性质已经够得上刑事了。",
+        "我们这边随时可以把你送进去。",
+        "派出所那边已经给你挂上号了。",
+        "再不还，就让你尝尝铁窗的滋味。",
+        "你这是妥妥的骗贷，够你喝一壶的。",
+        "等着法警上门把你带走吧。",
+    ],
+    ("zh-CN", INS): [
+        "你这种人活着就是浪费粮食。",
+        "瞅你那熊样，还好意思借钱。",
+        "你是不是傻，这么简单都不懂？",
+        "你个老不死的，欠钱还装糊涂。",
+        "跟你这种下三滥没什么好说的。",
+        "你个死扑街，钱呢？",
+    ],
+    ("zh-CN", HAR): [
+        "我们会在你们公司群里说说这事。",
+        "今晚我们轮着给你打，一分钟一个。",
+        "你前妻那边我们也会打个招呼。",
+        "你的大学同学我们都会联系一遍。",
+        "我们会让你们村支书知道这事。",
+        "以后天一亮我就给你打，天黑了接着打。",
+    ],
+    ("zh-CN", TPD): [
+        "他在我们这儿还有三万多没结清。",
+        "你让他赶紧把上个月的钱补上。",
+        "她的信用卡已经停用了，一直没处理。",
+        "你家那位的网贷都上门催了好几次了。",
+        "你是他担保人吧？他那笔款一直没动。",
+        "跟他说一声，他的车贷再不交就要收车了。",
+    ],
+    ("zh-CN", IMP): [
+        "我是市中院执行局的工作人员。",
+        "这边是区法院诉前调解中心，专门处理你的纠纷。",
+        "我是公安局的协警，今天打电话提醒你。",
+        "我是网警，你的账户涉嫌违规。",
+        "我是银行总行风控部的，不是外包。",
+        "我们是法院指定的催收机构。",
+    ],
+    ("zh-CN", MIS): [
+        "你要是今天能还，违约金我给你一笔抹了。",
+        "放心，还完我让系统把你的记录刷掉。",
+        "不还的话，你的手机号也会被停掉。",
+        "你的欠款已经滚到十五万了。",
+        "你老公是共同借款人，他也跑不掉。",
+    ],
+    ("en-US", TV): [
+        "You know what happens to folks who stiff us? They limp.",
+        "I'd hate for your kids to see what happens next.",
+        "We'll come find you, and it won't be pretty.",
+        "Keep ducking me and I'll rearrange your face.",
+        "You got a nice garage. Real flammable.",
+        "Pay up or we'll take it out of your hide.",
+    ],
+    ("en-US", TL): [
+        "You're looking at a felony charge for this.",
+        "Cops are already on their way to your job.",
+        "You'll be in an orange jumpsuit by Christmas.",
+        "We've got a bench warrant lined up for you.",
+        "Keep this up and you'll need a criminal defense lawyer.",
+        "This is check kiting, and the bank's pressing it.",
+    ],
+    ("en-US", INS): [
+        "You're a spineless little weasel.",
+        "What a bum you are.",
+        "You're as useless as a screen door on a submarine.",
+        "Pay your bill, you lazy sack of crap.",
+        "You sound like a total dingbat.",
+        "Only a dope would ignore this.",
+    ],
+    ("en-US", HAR): [
+        "I'll have someone call your work every hour.",
+        "Guess who's going to hear about this at Sunday service?",
+        "I'll text your ex and let her know.",
+        "We'll call at six a.m. sharp every day.",
+        "We're going to ring every number on your file until someone answers.",
+        "I'll leave a message with your receptionist explaining your debt.",
+    ],
+    ("en-US", TPD): [
+        "He's been dodging us over a car loan.",
+        "Your mom has a past-due credit card with our client.",
+        "Tell your husband the repo guy is coming for the truck.",
+        "She's three grand in the hole with us.",
+        "Your brother hasn't made a payment since March.",
+        "Can you get your son to pay what he owes?",
+    ],
+    ("en-US", IMP): [
+        "This is Detective Harper, fraud unit.",
+        "I'm calling with the county prosecutor's office.",
+        "We're a government-authorized collection bureau.",
+        "This is Sergeant Cole; we need to talk about your debt.",
+        "I'm from the IRS collections division.",
+        "I work for the courthouse, processing your case.",
+    ],
+    ("en-US", MIS): [
+        "Pay today and the interest is gone, poof.",
+        "Settle now and your credit report will be squeaky clean.",
+        "By next month the balance will have tripled.",
+        "There's a $200 fee if I have to call you again.",
+        "Your wife's credit tanks too if you don't pay.",
+        "Once this hits the national debtor list you're done.",
+    ],
+}
+for _key, _lines in _MORE.items():
+    VIOLATIONS[_key] = VIOLATIONS[_key] + _lines
+
+NEGATIVES += [
+    ("zh-CN", "我们只会通过正规渠道联系您，不会上门。", "debtor"),
+    ("zh-CN", "您辛苦了，这么晚还在加班。", "debtor"),
+    ("zh-CN", "您说“再催我就报警”，您当然有这个权利。", "debtor"),
+    ("zh-CN", "如果您每个月能还一部分，就不会一直产生罚息。", "debtor"),
+    ("zh-CN", "您的家人不用替您还，这个您放心。", "debtor"),
+    ("zh-CN", "利息是按合同计算的，我这边没法减免。", "debtor"),
+    ("zh-CN", "您可以每隔一段时间登录app查看还款进度。", "debtor"),
+    ("zh-CN", "您的贷款已经逾期三天，请尽快处理。", "debtor"),
+    ("zh-CN", "还款后系统会在几个工作日内更新记录。", "debtor"),
+    ("zh-CN", "我是华信银行委托的催收专员，不是律师，也不是法院的人。", "debtor"),
+    ("zh-CN", "您老家那边的房子如果要卖，可以跟我们说一下还款计划。", "debtor"),
+    ("zh-CN", "请问您方便时能否转告他回个电话？", "third_party"),
+    ("zh-CN", "打扰您了，请问您认识张先生吗？", "third_party"),
+    ("zh-CN", "您可以把钱转到官方账户，别转给个人。", "debtor"),
+    ("zh-CN", "很多客户担心会被抓，其实欠款是民事问题。", "debtor"),
+    ("zh-CN", "我们的通话会录音，您说的内容会如实记录。", "debtor"),
+    ("en-US", "I'm calling from Brightline Recovery; this is an attempt to collect a debt.", "debtor"),
+    ("en-US", "If you pay $50 today, there's no fee for using the phone system.", "debtor"),
+    ("en-US", "You can make payments every two weeks if that's easier.", "debtor"),
+    ("en-US", "I hear you, it's been a tough year for a lot of folks.", "debtor"),
+    ("en-US", "You mentioned your sister might help; that's entirely up to her.", "debtor"),
+    ("en-US", "We won't tell your employer or your family anything.", "debtor"),
+    ("en-US", "Only a court can order garnishment, and nothing like that has happened.", "debtor"),
+    ("en-US", "The interest won't double; it's a fixed rate.", "debtor"),
+    ("en-US", "Some people think we can have them arrested, but we can't.", "debtor"),
+    ("en-US", "Your credit report will show the account as paid once it clears.", "debtor"),
+    ("en-US", "Hi, I'm trying to reach Michael; is this a good number for him?", "third_party"),
+    ("en-US", "Could you tell him Dana called? He can reach me at 800-555-0142.", "third_party"),
+    ("en-US", "You called me a bum earlier; I'd appreciate if we kept it civil.", "debtor"),
+    ("en-US", "Is there a better time to call, maybe after work?", "debtor"),
+    ("en-US", "I'm not a police officer or a court employee.", "debtor"),
+    ("en-US", "Your payment of $120 is due on the 15th.", "debtor"),
+]
+
 # Lines the detector still misses or wrongly flags, with why.
-XFAIL: dict[str, str] = {}
+XFAIL: dict[str, str] = {
+    "我是银行总行风控部的，不是外包。": "an agency posing as the bank's own staff reads exactly like a real bank employee; "
+    "only the caller's actual employer tells them apart",
+}
 
 
 def _params():
