@@ -141,7 +141,9 @@ def measure(
 ) -> tuple[list[dict], list[dict]]:
     """Rows for the table: per turn of interest, p50/p95 of TTFT and reply time, with and without cache."""
     modes = {"cache": [], "no cache": []} if baseline else {"": []}
-    for _ in range(runs):
+    for run in range(runs):
+        if baseline:
+            print(f"  {label}: run {run + 1}/{runs}", file=sys.stderr, flush=True)
         if hasattr(backend, "reset_cache"):
             backend.kv_cache = True
             backend.reset_cache()

@@ -228,6 +228,19 @@ def test_shaper_cuts_a_model_stuck_in_a_loop(zh, step):
     assert shape(zh, "好好好，我知道了。", step=step) == "好好好，我知道了。"
 
 
+@pytest.mark.parametrize("step", [1, 4, 100])
+def test_shaper_strips_an_echoed_direction_and_keeps_the_line(zh, step):
+    r = req(zh, "excuse")
+    echo = build_messages(r)[-1]["content"].split("\n", 1)[1]  # the direction without the collector's line
+    raw = echo + "\n"
+    raw = echo.replace("\n", "") if step == 4 else raw
+    pieces = [raw[i : i + step] for i in range(0, len(raw), step)]
+    out = "".join(shape_stream(pieces, make_shaper(zh, 3, r)))
+    line = echo.rsplit("“", 1)[1].rstrip("”")
+    assert out == line
+    assert "请用陈志远的口吻把这句话换个说法说出来" in instructions(r)
+
+
 def test_shaper_keeps_ordinary_text_and_never_takes_text_back(en):
     shaper = ReplyShaper(role_labels(en), 3)
     out = ""

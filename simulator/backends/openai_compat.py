@@ -163,7 +163,7 @@ class OpenAIBackend(Backend):
     def stream(self, req: Realisation) -> Iterator[str]:
         started = time.perf_counter()
         self.last_stats = {"ttft_s": None, "total_s": None, "chunks": 0}
-        shaper = make_shaper(req.persona, self.max_sentences)
+        shaper = make_shaper(req.persona, self.max_sentences, req)
         self.system_prompt = instructions(req)
         try:
             for piece in shape_stream(self._pieces(req), shaper):

@@ -219,12 +219,20 @@ def direction(req: Realisation, heard: str = "", with_example: bool = True) -> s
     return "\n".join(line.rstrip() for line in text.splitlines() if line.strip())
 
 
+def echo_lines(req: Realisation) -> list[str]:
+    """The direction's own lines, which a small model sometimes repeats before (or instead of) replying."""
+    p = section(req.persona)
+    lines = [line.strip() for line in direction(req, with_example=False).splitlines() if line.strip()]
+    ask = fill(p["ask_example"], {"name": req.persona.name, "line": "\x00"}).split("\x00")[0].strip()
+    return lines + [ask]
+
+
 def instructions(req: Realisation) -> str:
     """Everything the model is told that is not the call itself: what a reply must never echo.
 
     The quoted persona line is left out: saying it is allowed, it is the persona's own wording.
     """
-    return system_prompt(req.persona, req.scenario, req.slots) + "\n" + direction(req, with_example=False)
+    return "\n".join([system_prompt(req.persona, req.scenario, req.slots), *echo_lines(req)])
 
 
 def build_messages(req: Realisation, direction_role: str = "user") -> list[dict]:
@@ -306,7 +314,13 @@ class ReplyShaper:
     emitted is never taken back. `feed` returns the text safe to show now; `done` says generation can stop.
     """
 
-    def __init__(self, labels: Iterable[str], max_sentences: int = MAX_SENTENCES, names: Iterable[str] = ()):
+    def __init__(
+        self,
+        labels: Iterable[str],
+        max_sentences: int = MAX_SENTENCES,
+        names: Iterable[str] = (),
+        echoes: Iterable[str] = (),
+    ):
         labels = sorted({lab.strip() for lab in labels if lab and lab.strip()}, key=len, reverse=True)
         names = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
         alt = "|".join(re.escape(lab) for lab in labels) or r"(?!)"
@@ -317,6 +331,7 @@ class ReplyShaper:
         own = "|".join(re.escape(n) for n in names) if names else r"(?!)"
         self._vocative = re.compile(rf"^(?:{own})[，,]\s*")  # "陈志远，我..." : the model naming itself
         self._prefixes += [n.lower() + sep for n in names for sep in ("，", ",")]
+        self._echoes = sorted({e.strip() for e in echoes if e and e.strip()}, key=len, reverse=True)
         self.max_sentences = max_sentences
         self.raw = ""
         self.emitted = ""
@@ -333,6 +348,10 @@ class ReplyShaper:
         """(clean text so far, whether the reply is complete) for the raw text received so far."""
         text = self.raw
         while True:  # leading junk and labels, repeatedly ("**Debtor:** (sighs) ...")
+            echo = next((e for e in self._echoes if text.startswith(e)), None)
+            if echo:  # the model repeated its direction first: what follows may still be the line
+                text = text[len(echo) :]
+                continue
             m = _LEAD_JUNK.match(text) or self._lead.match(text) or self._vocative.match(text)
             if not m or not m.group(0):
                 break
@@ -340,7 +359,9 @@ class ReplyShaper:
         if not final:
             if text[:1] in ("（", "(", "*") and len(text) < 40 and not re.search(r"[）)*]", text[1:]):
                 return "", False  # an unfinished stage direction
-            if self._could_become_label(text):
+            if self._could_become_label(text) or any(
+                e.startswith(text.rstrip()) for e in self._echoes if text.strip()
+            ):
                 return "", False
         body, complete = text, False
         nl = body.find("\n")
@@ -437,6 +458,9 @@ def role_labels(persona) -> list[str]:
     return persona_names(persona) + list(section(persona)["labels"])
 
 
-def make_shaper(persona, cap: int = MAX_SENTENCES) -> ReplyShaper:
-    """A shaper with this persona's labels and sentence limit."""
-    return ReplyShaper(role_labels(persona), max_sentences(persona, cap), names=persona_names(persona))
+def make_shaper(persona, cap: int = MAX_SENTENCES, req: Realisation | None = None) -> ReplyShaper:
+    """A shaper with this persona's labels and sentence limit (and the request's direction to strip)."""
+    echoes = echo_lines(req) if req is not None else ()
+    return ReplyShaper(
+        role_labels(persona), max_sentences(persona, cap), names=persona_names(persona), echoes=echoes
+    )

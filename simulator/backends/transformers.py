@@ -394,7 +394,7 @@ class TransformersBackend(Backend):
 
     def stream(self, req: Realisation) -> Iterator[str]:
         started = time.perf_counter()
-        shaper = make_shaper(req.persona, self.max_sentences)
+        shaper = make_shaper(req.persona, self.max_sentences, req)
         self.system_prompt = instructions(req)
         with self._lock:  # one cache, one model: calls from several threads take turns
             try:
