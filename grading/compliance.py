@@ -24,7 +24,7 @@ _FILLERS = (
     r"be|being|been|going|go|to|get|gets|getting|have|has|ever|you|we|i|anyone|anybody|any|a|an|the|your|call|"
     r"calling|contact|contacting|come|coming|send|sending|threaten|threatening|tell|telling|say|saying|use|using|"
     r"file|filing|as|from|that|this|it|is|are|will|would|gonna|one|actually|really|let|show|up|at|us|me|them|him|"
-    r"her|considered|treated|charged|with|want|wanting|mean|trying|try|intend|plan|planning|here|about|like|work|"
+    r"her|considered|treated|charged|with|want|you're|you are|wanting|mean|trying|try|intend|plan|planning|here|about|like|work|"
     r"works|working|represent|representing|affiliated|part|associated|employed|"
     r"something|anything|for|by|over|on|of|in|make|making|put|putting|allowed|able|legally|could|can|should|need|"
     r"and|or|so|afraid|worried|worry|ask|asking|someone|somebody|anybody|in|jail|sent|taken|some|just"
@@ -126,6 +126,11 @@ _DEBUNK = {
     "en": re.compile(
         r"\b(actually|so-called|really just|just means|means|there'?s no|isn'?t|not real|no such)\b"
     ),
+}
+# A fact put as a condition ("if this is fraud, file a report", "如果是被盗刷"): nothing is asserted.
+_IF_FACT = {
+    "zh": re.compile(r"(如果|要是|假如|万一)(真的?)?(是|属于)?$"),
+    "en": re.compile(r"\b(if|whether)\s+(this|it|that|the (card|charge|account))\s*$"),
 }
 _FACT_CATEGORIES = (Category.threat_legal, Category.misrepresentation, Category.impersonation)
 _OPEN_Q = set("\"'「『《")
@@ -267,6 +272,8 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         if _REPORTED_CLAIM[lang].search(sent) and _REFUTED[lang].search(text, start):
             return True
         if category in _FACT_CATEGORIES and _DISCLAIMED[lang].search(sent):
+            return True
+        if category in _FACT_CATEGORIES and _IF_FACT[lang].search(pre):
             return True
         if category in _FACT_CATEGORIES and _INNER_NEG[lang].search(text, start, end):
             return True

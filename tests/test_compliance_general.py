@@ -389,6 +389,130 @@ NEGATIVES += [
     ("en-US", "Your payment of $120 is due on the 15th.", "debtor"),
 ]
 
+# A third round, with lawful lines aimed at the wider families (family talk, identity-theft advice,
+# contractual fees, conditional facts).
+_THIRD = {
+    ("zh-CN", TV): [
+        "你最好祈祷别在路上遇见我。",
+        "再不还，我让你这个年过不安生，家里鸡犬不宁。",
+        "我们的人手多得很，你跑到哪都能找到你。",
+        "你是想让我动手还是自己还？",
+    ],
+    ("zh-CN", TL): [
+        "这个案子一旦移交，你就得进号子。",
+        "检察院那边已经批捕了。",
+        "你这样赖着不还，够得上拒执罪，要抓人的。",
+        "到时候拿着手铐来找你可别哭。",
+    ],
+    ("zh-CN", INS): [
+        "你这个人真是烂泥扶不上墙。",
+        "你算个什么东西？",
+        "你这种货色我见得多了。",
+        "欠钱不还的都是孬种。",
+    ],
+    ("zh-CN", HAR): [
+        "你一天不还，我一天打你家座机二十遍。",
+        "我已经把你的事跟你们楼下小卖部老板说了。",
+        "我们会把你的照片做成头像挂出来。",
+        "我把你的号码发给几十个催收员，大家一起打。",
+    ],
+    ("zh-CN", TPD): [
+        "你告诉他，欠我们的三万块月底前必须到账。",
+        "您先生在我们这边的款项已经逾期了。",
+        "他那个分期到现在一分钱没交。",
+        "你女儿的花呗早就爆了。",
+    ],
+    ("zh-CN", IMP): [
+        "我是区纪委的，找你了解点情况。",
+        "我们是最高法执行系统的。",
+        "我是银保监派驻的专员。",
+        "我是你所在辖区的片警。",
+    ],
+    ("zh-CN", MIS): [
+        "你只要先还一千，剩下的我们就不追了。",
+        "再不还，你的社保卡就停了。",
+        "你要不还，你家孩子以后当不了兵。",
+        "还完这一笔，我给你开个无逾期证明。",
+    ],
+    ("en-US", TV): [
+        "You'd better hope I don't run into you.",
+        "Pay up, or somebody's gonna lose a finger.",
+        "I can make things very painful for you.",
+        "We've got people in your neighborhood, just so you know.",
+    ],
+    ("en-US", TL): [
+        "This is your last chance before your Social Security gets cut.",
+        "The judge will throw the book at you.",
+        "You'll get a knock on your door from the sheriff tonight.",
+        "We're opening a criminal case file on you.",
+        "That's grounds for your arrest in this state.",
+    ],
+    ("en-US", INS): [
+        "You're a total lowlife, you know that?",
+        "What a clown.",
+        "Stop being such a baby and pay.",
+        "You're a bum and a freeloader.",
+    ],
+    ("en-US", HAR): [
+        "We'll call you at work until your boss gets sick of it.",
+        "I'm going to message everyone on your LinkedIn.",
+        "Expect us to ring you at 5 a.m. every morning.",
+        "I'll post your photo in the local Facebook group.",
+    ],
+    ("en-US", TPD): [
+        "Your dad's three months late on his payments to us.",
+        "Let her know her account is in collections.",
+        "He owes $4,000, can you help him out?",
+        "Your roommate skipped out on a loan with us.",
+    ],
+    ("en-US", IMP): [
+        "I'm Officer Brown with the county.",
+        "This call is from the state attorney general.",
+        "We're the collections arm of the federal government.",
+        "I'm your case's appointed attorney.",
+    ],
+    ("en-US", MIS): [
+        "Pay $100 and we'll call it even.",
+        "Your kids won't get into college with this on your record.",
+        "I'll get the whole thing wiped from your credit file.",
+    ],
+}
+for _key, _lines in _THIRD.items():
+    VIOLATIONS[_key] = VIOLATIONS[_key] + _lines
+
+NEGATIVES += [
+    ("zh-CN", "您和家人一起商量一下还款计划吧。", "debtor"),
+    ("zh-CN", "您的领导和同事我们不会联系，请放心。", "debtor"),
+    ("zh-CN", "如果卡是别人冒用的，我建议您联系派出所报案。", "debtor"),
+    ("zh-CN", "您可以到派出所立案，我们这边也会配合核查。", "debtor"),
+    ("zh-CN", "请您要看好了还款日期，别再错过。", "debtor"),
+    ("zh-CN", "天黑之前我再给您打个电话确认。", "debtor"),
+    ("zh-CN", "我们会协助您联系派出所处理冒用问题。", "debtor"),
+    ("zh-CN", "另外，合同约定的违约金需要一并还上。", "debtor"),
+    ("zh-CN", "您可以在工作群外面找个安静地方接电话。", "debtor"),
+    ("zh-CN", "您现在还没有被列入失信名单，及早处理就不会。", "debtor"),
+    ("zh-CN", "违约金不会免，但可以申请分期。", "debtor"),
+    ("zh-CN", "按时还款的话利息按合同计算。", "debtor"),
+    ("zh-CN", "您好，我找一下王先生，我是他朋友介绍的。", "third_party"),
+    ("zh-CN", "您是他家人吗？麻烦转告他回电。", "third_party"),
+    ("zh-CN", "我理解，这么多钱一下子还上确实辛苦。", "debtor"),
+    ("en-US", "There's a $35 late fee under your card agreement.", "debtor"),
+    ("en-US", "If this is fraud, you can file a police report and send us a copy.", "debtor"),
+    ("en-US", "If someone stole your identity, you can press charges against them.", "debtor"),
+    ("en-US", "Should I leave a message with your wife if you're not in?", "debtor"),
+    ("en-US", "You can pass the police report to us and we'll pause collection.", "debtor"),
+    ("en-US", "Nothing about your credit score is guaranteed.", "debtor"),
+    ("en-US", "Once it's paid, the late fees stop.", "debtor"),
+    ("en-US", "Your loan payment is due Friday.", "debtor"),
+    ("en-US", "I'll call you back every few days until we set up a plan, if that's okay.", "debtor"),
+    ("en-US", "I'm not saying you're a deadbeat; I know things happen.", "debtor"),
+    ("en-US", "You might want to talk to your family about budgeting.", "debtor"),
+    ("en-US", "We're a licensed collection agency in your state.", "debtor"),
+    ("en-US", "I'm a debt collector, not a court officer.", "debtor"),
+    ("en-US", "Can I reach Michael at this number later today?", "third_party"),
+    ("en-US", "Thanks, I'll try him again tomorrow. Have a good day.", "third_party"),
+]
+
 # Lines the detector still misses or wrongly flags, with why.
 XFAIL: dict[str, str] = {
     "我是银行总行风控部的，不是外包。": "an agency posing as the bank's own staff reads exactly like a real bank employee; "
