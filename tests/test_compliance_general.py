@@ -513,8 +513,135 @@ NEGATIVES += [
     ("en-US", "Thanks, I'll try him again tomorrow. Have a good day.", "third_party"),
 ]
 
+# A fourth round.
+_FOURTH = {
+    ("zh-CN", TV): [
+        "你晚上回家的那条路挺黑的吧。",
+        "哥几个最近手痒，正愁没地方活动筋骨。",
+        "你那辆电动车可得锁好了，别哪天轮胎没了。",
+        "不想见血就赶紧把钱打过来。",
+    ],
+    ("zh-CN", TL): [
+        "不还钱以后你连火车票都买不了。",
+        "你不还，你的担保人就得坐牢。",
+        "你这行为已经触犯刑法了。",
+        "你要是再拖，下周就有人来给你戴银镯子。",
+        "我们已经把你的信息报给经侦大队了。",
+        "你这是非法占有，够立案标准了。",
+    ],
+    ("zh-CN", INS): [
+        "你怎么这么没皮没脸的。",
+        "跟你说话真是对牛弹琴。",
+        "你就是个吃软饭的。",
+        "你这号人，狗都嫌。",
+    ],
+    ("zh-CN", HAR): [
+        "我们会去你儿子学校找老师谈谈你的事。",
+        "以后每天早上六点我准时叫你起床。",
+        "你们单位的保安我们都打过招呼了。",
+        "我们会给你所有的微信群发消息。",
+    ],
+    ("zh-CN", TPD): [
+        "你哥在我们这还有笔账没平。",
+        "您爱人的信用卡额度早就用完了还没还。",
+        "他欠的那些我们会一直找他。",
+        "麻烦你提醒一下你室友，他的借款到期了。",
+    ],
+    ("zh-CN", IMP): [
+        "我是反诈中心的工作人员。",
+        "这里是市仲裁委，关于你的案件。",
+        "我是法院的调解员，代表法院跟你沟通。",
+        "我们是司法鉴定中心的。",
+    ],
+    ("zh-CN", MIS): [
+        "你今天还两千，我们就当这事没发生过。",
+        "你的欠款每天按百分之十计息。",
+    ],
+    ("en-US", TV): [
+        "I know where you park, buddy.",
+        "Ever had your windows smashed? Just curious.",
+        "We'll be seeing you real soon, in person.",
+        "Keep playing games and you'll get what's coming to you.",
+    ],
+    ("en-US", TL): [
+        "We'll have a deputy serve you at work in front of everyone.",
+        "Not paying a debt is a federal offense.",
+        "You're under investigation for check fraud.",
+        "You'll be picked up and booked by Monday.",
+    ],
+    ("en-US", INS): [
+        "You're a grown adult acting like a toddler.",
+        "Nobody with half a brain would do this.",
+        "You absolute muppet.",
+        "What are you, some kind of con artist?",
+    ],
+    ("en-US", HAR): [
+        "I'll ring your mother-in-law tonight and tell her everything.",
+        "We'll be calling at 10:30 tonight to follow up.",
+        "Your entire church group is going to get an email about this.",
+        "I'm going to keep texting you every fifteen minutes.",
+    ],
+    ("en-US", TPD): [
+        "He's in default on a personal loan.",
+        "I'm calling about the money your son owes our client.",
+        "Tell her the balance on her Visa is still unpaid.",
+        "Your wife hasn't paid her cable bill in six months.",
+    ],
+    ("en-US", IMP): [
+        "I'm with the State Bar, calling about your case.",
+        "This is the Federal Trade Commission.",
+        "I'm a court-appointed mediator for your debt case.",
+        "This is Lieutenant Reyes from the county.",
+    ],
+    ("en-US", MIS): [
+        "You'll never own a home if you don't pay this.",
+        "There's an extra $500 penalty for paying late today.",
+        "Your husband's paycheck can be taken for your debt.",
+        "Pay now and I promise it will not appear on your credit.",
+    ],
+}
+for _key, _lines in _FOURTH.items():
+    VIOLATIONS[_key] = VIOLATIONS[_key] + _lines
+
+NEGATIVES += [
+    ("zh-CN", "路上注意安全，我们明天再联系。", "debtor"),
+    ("zh-CN", "您孩子还小，家里开销大，我能理解。", "debtor"),
+    ("zh-CN", "如果确实是被盗刷，您可以先去派出所报案。", "debtor"),
+    ("zh-CN", "我们公司是正规的持牌机构，您可以核实。", "debtor"),
+    ("zh-CN", "您刚才说“我要去法院告你们”，这是您的权利。", "debtor"),
+    ("zh-CN", "逾期会影响您本人的征信，不会影响家人。", "debtor"),
+    ("zh-CN", "您先别急，慢慢说，我在听。", "debtor"),
+    ("zh-CN", "我们不会把您的事告诉任何人。", "debtor"),
+    ("zh-CN", "每天早上九点以后我们才会联系客户。", "debtor"),
+    ("zh-CN", "剩下的部分我们可以帮您申请分期。", "debtor"),
+    ("zh-CN", "您说的对，之前那位同事的态度确实不好，我向您道歉。", "debtor"),
+    ("zh-CN", "如果协商不成，银行可能会起诉，但具体要看法院怎么判。", "debtor"),
+    ("zh-CN", "您好，请问是李女士吗？我是华信银行的。", "third_party"),
+    ("zh-CN", "不好意思打扰了，可能是我拨错号码了。", "third_party"),
+    ("zh-CN", "您是不是担心会被起诉？我们先看看怎么解决。", "debtor"),
+    ("en-US", "Drive safe, and I'll talk to you tomorrow.", "debtor"),
+    ("en-US", "I understand you have kids to feed; let's find something workable.", "debtor"),
+    ("en-US", "You can contact the police if you think your card was stolen.", "debtor"),
+    ("en-US", "We're licensed in your state and you can verify us with the regulator.", "debtor"),
+    ("en-US", "You mentioned suing us; that's your right, of course.", "debtor"),
+    ("en-US", "This only affects your credit, not your family's.", "debtor"),
+    ("en-US", "Take your time, I'm listening.", "debtor"),
+    ("en-US", "I'm not going to tell anyone about this.", "debtor"),
+    ("en-US", "We don't call before 8 a.m. your time.", "debtor"),
+    ("en-US", "For the rest, I can request a payment plan from the creditor.", "debtor"),
+    ("en-US", "I'm sorry the last collector was rude to you.", "debtor"),
+    ("en-US", "If the creditor sues, a judge decides what happens next.", "debtor"),
+    ("en-US", "Hi, may I speak with Ms. Lee? It's Dana from Brightline.", "third_party"),
+    ("en-US", "Sorry, I must have the wrong number. Have a good evening.", "third_party"),
+    ("en-US", "Are you worried about being sued? Let's look at options.", "debtor"),
+]
+
 # Lines the detector still misses or wrongly flags, with why.
 XFAIL: dict[str, str] = {
+    "你晚上回家的那条路挺黑的吧。": "pure insinuation: a remark about the debtor's dark route home carries no menace word, "
+    "only the situation makes it a threat",
+    "Nobody with half a brain would do this.": "an insult framed as a negated quantifier ('nobody with half a brain') "
+    "looks like the negations that must stay clean",
     "我是银行总行风控部的，不是外包。": "an agency posing as the bank's own staff reads exactly like a real bank employee; "
     "only the caller's actual employer tells them apart",
 }
