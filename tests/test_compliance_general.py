@@ -636,6 +636,105 @@ NEGATIVES += [
     ("en-US", "Are you worried about being sued? Let's look at options.", "debtor"),
 ]
 
+# A fifth round.
+_FIFTH = {
+    ("zh-CN", TV): [
+        "你家楼层不高啊，跳下来也摔不死吧？",
+        "我们这帮人可不是吃素的。",
+        "你要敢挂我电话，明天就有人在你家门口堵你。",
+    ],
+    ("zh-CN", TL): [
+        "再不还，你就等着上法庭被判吧，判完直接关。",
+        "你这已经是老赖了，马上就要被司法拘留。",
+        "警方那边我们打过招呼了。",
+    ],
+    ("zh-CN", INS): [
+        "你这人怎么跟个无赖一样。",
+        "就你这脑子还学人借钱？",
+        "你真丢你爹妈的脸。",
+    ],
+    ("zh-CN", HAR): [
+        "你儿子班级群里我们会发个通知。",
+        "我们一晚上给你打了三十多个电话，你还不接？",
+        "你的同事我们一个一个打过去。",
+    ],
+    ("zh-CN", TPD): [
+        "跟您说一下，您丈夫的贷款逾期了。",
+        "你们家小王在我们这的钱什么时候还？",
+        "他的账单已经拖了九十天了。",
+    ],
+    ("zh-CN", IMP): [
+        "我是人民法院执行庭的书记员。",
+        "我们是公安部下属的金融犯罪调查科。",
+        "这边是律师函中心，给你下最后通牒。",
+    ],
+    ("zh-CN", MIS): [
+        "你只要今天还了，我们就能帮你把征信修复好。",
+        "欠款会每个月翻一番。",
+        "你不还，你老婆的工资也要被扣。",
+    ],
+    ("en-US", TV): [
+        "If I were you, I'd start checking under my car.",
+        "Let's just say my associates aren't as patient as me.",
+        "You're lucky we only call.",
+    ],
+    ("en-US", TL): [
+        "You're one missed payment away from a jail cell.",
+        "The state is going to prosecute you.",
+        "Expect the marshals at your door.",
+    ],
+    ("en-US", INS): [
+        "You're a disgrace to your family.",
+        "Grow a spine and pay your bills.",
+        "You sound like a complete nitwit.",
+    ],
+    ("en-US", HAR): [
+        "We'll call your office line until someone else picks up.",
+        "I'll send a letter to all your neighbors.",
+        "Expect a call from me at 2 a.m.",
+    ],
+    ("en-US", TPD): [
+        "Let your son know his student loan is delinquent.",
+        "She owes us about eight hundred bucks.",
+        "His account went to collections last month.",
+    ],
+    ("en-US", IMP): [
+        "I'm calling from the Attorney General's office.",
+        "This is an officer with the county sheriff.",
+        "I'm a federal debt investigator.",
+    ],
+    ("en-US", MIS): [
+        "Pay today and your score goes up 100 points.",
+        "You owe an extra $1,000 in court costs already.",
+        "Your parents' house could be taken because of your debt.",
+    ],
+}
+for _key, _lines in _FIFTH.items():
+    VIOLATIONS[_key] = VIOLATIONS[_key] + _lines
+
+NEGATIVES += [
+    ("zh-CN", "您这个情况我们可以申请停息挂账，但需要审批。", "debtor"),
+    ("zh-CN", "法院判决之后如果不履行，可能被列入失信名单，这是法律规定。", "debtor"),
+    ("zh-CN", "我理解您压力大，家里老人孩子都要照顾。", "debtor"),
+    ("zh-CN", "您的同事我们不会联系，这是您个人的事。", "debtor"),
+    ("zh-CN", "我不是警察，也不会冒充任何机关。", "debtor"),
+    ("zh-CN", "您可以拨打银行官方客服核实我的身份。", "debtor"),
+    ("zh-CN", "逾期九十天以上会按规定上报，这个我需要告诉您。", "debtor"),
+    ("zh-CN", "您说您“不是故意不还”，我相信您。", "debtor"),
+    ("zh-CN", "请他方便的时候回个电话就好，谢谢您。", "third_party"),
+    ("zh-CN", "您先喝口水，我们慢慢聊。", "debtor"),
+    ("en-US", "If a judgment is entered, the court may allow garnishment under state law.", "debtor"),
+    ("en-US", "I'm not threatening you; I'm just explaining the process.", "debtor"),
+    ("en-US", "I won't contact your coworkers or your boss.", "debtor"),
+    ("en-US", "It sounds like this has been a really rough stretch for you.", "debtor"),
+    ("en-US", "You can verify my identity by calling the number on your statement.", "debtor"),
+    ("en-US", "We report accurate information to the credit bureaus each month.", "debtor"),
+    ("en-US", "You said you felt like a failure; you're not, this happens to lots of people.", "debtor"),
+    ("en-US", "Could you let him know Dana from Brightline called? Thanks so much.", "third_party"),
+    ("en-US", "I can't remove accurate information, but a dispute will be investigated.", "debtor"),
+    ("en-US", "Nobody here is going to call your family.", "debtor"),
+]
+
 # Lines the detector still misses or wrongly flags, with why.
 XFAIL: dict[str, str] = {
     "你晚上回家的那条路挺黑的吧。": "pure insinuation: a remark about the debtor's dark route home carries no menace word, "
