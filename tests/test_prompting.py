@@ -200,6 +200,7 @@ def test_shaper_strips_labels_and_stage_directions(zh, en, step):
     assert shape(zh, "陈志远，你是谁？", step=step) == "你是谁？"  # the model addressing itself
     assert shape(en, "**Debtor:** I can't pay right now.", step=step) == "I can't pay right now."
     assert shape(en, "Mark: *sighs* Fine.", step=step) == "Fine."
+    assert shape(en, "Mark Hollis, Hollis Remodeling.", step=step) == "Mark Hollis, Hollis Remodeling."
 
 
 @pytest.mark.parametrize("step", [1, 3, 100])

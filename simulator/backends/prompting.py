@@ -461,6 +461,6 @@ def role_labels(persona) -> list[str]:
 def make_shaper(persona, cap: int = MAX_SENTENCES, req: Realisation | None = None) -> ReplyShaper:
     """A shaper with this persona's labels and sentence limit (and the request's direction to strip)."""
     echoes = echo_lines(req) if req is not None else ()
-    return ReplyShaper(
-        role_labels(persona), max_sentences(persona, cap), names=persona_names(persona), echoes=echoes
-    )
+    # "陈志远，..." opening a line is the model addressing itself; "Vanessa Whitaker, Lone Star" is a greeting
+    names = persona_names(persona) if locale_of(persona) == "zh-CN" else ()
+    return ReplyShaper(role_labels(persona), max_sentences(persona, cap), names=names, echoes=echoes)
