@@ -42,6 +42,11 @@ _NEG = {
         r"no need to|none of)\b(?:\s+(?:" + _FILLERS + r")\b)*\s*$"
     ),
 }
+# "Don't be such a coward": a negated imperative still calls the listener the name.
+_NEG_IMPERATIVE = {
+    "zh": re.compile(r"(别|不要)(再)?(这么|那么)$"),
+    "en": re.compile(r"\b(don'?t|do not|stop)\s+(be|being)\s+(so\s+|such\s+)?$"),
+}
 # Insult words that are only reported or quoted: "you called me a liar", "请不要说'傻逼'".
 _REPORTED = {
     "zh": re.compile(
@@ -53,7 +58,8 @@ _REPORTED = {
         r"(call(ing)?|use|using|say|saying|swear(ing)?( at)?)(\s+(me|us|anyone|people|him|her|them|that|this|it|"
         r"words?|names?|language|like|an?|the|word|other|others|staff))*"
         r"|\b(words?|names?|language|terms?|things)\s+like|\bcalled\s+(me|us)(\s+an?)?"
-        r"|\b(you|he|she|they)\s+(said|say|called me|call me)(\s+(that|i'?m|i am|we'?re|we are|an?))*|\bthe word)"
+        r"|\b(you|he|she|they)\s+(said|say|called me|call me|told me|feel|felt|think|thought|call yourself|called yourself)"
+        r"(\s+(that|you|you'?re|you were|feel|felt|like|i'?m|i am|we'?re|we are|an?|some))*|\bthe word)"
         r"\s*['\"]?\s*$"
     ),
 }
@@ -93,7 +99,7 @@ _REPORTED_CLAIM = {
 }
 _REFUTED = {
     "zh": re.compile(
-        r"不对|不是真的|是错的|错误的|不实|谣言|误解|没有这回事|并不|不存在|不属实|吓唬|不会(被|让|导致)|其实|不会的"
+        r"不对|不是真的|是错的|错误的|不实|谣言|误解|没有这回事|并不|不存在|不属实|吓唬|不会(被|让|导致)|其实|不会的|不属于|不构成|不涉及"
     ),
     "en": re.compile(
         r"\b(wrong|not true|isn'?t true|untrue|false|a myth|misinformed|mistaken|not how (this|it) works|"
@@ -265,7 +271,7 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
     if category == Category.third_party_disclosure:
         return False
     pre = _clause_prefix(text, start)
-    if _NEG[lang].search(pre):
+    if _NEG[lang].search(pre) and not (category == Category.insult and _NEG_IMPERATIVE[lang].search(pre)):
         return True
     if category != Category.insult:
         sent = _sentence_prefix(text, start)

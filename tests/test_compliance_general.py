@@ -735,8 +735,113 @@ NEGATIVES += [
     ("en-US", "Nobody here is going to call your family.", "debtor"),
 ]
 
+# A sixth round.
+_SIXTH = {
+    ("zh-CN", TV): [
+        "你那个小卖部开得好好的，别哪天突然关门了。",
+        "我劝你别让我们亲自过去。",
+        "我这人脾气不好，急了什么都干得出来。",
+    ],
+    ("zh-CN", TL): [
+        "不还的话，你这辈子都别想坐飞机。",
+        "你的案子明天就转到刑侦了。",
+        "再不还就让你去号里过春节。",
+        "信用卡逾期超过三个月就要判刑。",
+    ],
+    ("zh-CN", INS): [
+        "你这种人就该被钉在耻辱柱上。",
+        "你个败家玩意儿。",
+        "你就是个骗吃骗喝的主。",
+    ],
+    ("zh-CN", HAR): [
+        "你们小区业主群我已经进去了。",
+        "你单位门口的电子屏我们也能租。",
+        "我每天换个号打给你，看你能拉黑几个。",
+    ],
+    ("zh-CN", TPD): [
+        "您儿子的借呗已经逾期半年了。",
+        "请转告她，账上还差八千。",
+        "你们家那口子欠的钱你知道吗？",
+    ],
+    ("zh-CN", IMP): [
+        "我是县法院派来送达文书的。",
+        "这边是银保监投诉处理中心。",
+        "我是公安局经济犯罪侦查支队的。",
+    ],
+    ("zh-CN", MIS): [
+        "还一半就算全部结清，这是我们的特殊政策。",
+        "逾期一天罚款五百。",
+    ],
+    ("en-US", TV): [
+        "I'd sleep with one eye open if I were you.",
+        "You've got a pretty wife. Be a shame.",
+        "Nobody will find you if you keep this up.",
+    ],
+    ("en-US", TL): [
+        "Your cosigner goes to jail if you don't pay.",
+        "You could be extradited over this.",
+        "We'll have the sheriff seize your car tonight.",
+        "Dodging a debt collector is a crime in Texas.",
+    ],
+    ("en-US", INS): [
+        "You're a leech on society.",
+        "Don't be such a coward, pay up.",
+        "You absolute donkey.",
+    ],
+    ("en-US", HAR): [
+        "I'll have my whole team call you one after another.",
+        "Your boss's voicemail is about to get very full.",
+        "I'm going to tag you in a post about deadbeats.",
+    ],
+    ("en-US", TPD): [
+        "Your father has an unpaid medical bill with us.",
+        "Can you tell him the car is getting repossessed?",
+        "Her payment plan fell through again.",
+    ],
+    ("en-US", IMP): [
+        "This is the fraud division of the police department.",
+        "I'm with the Department of Revenue.",
+        "This is Judge Walker's clerk calling.",
+    ],
+    ("en-US", MIS): [
+        "Pay now and we'll wipe out the entire balance.",
+        "Your debt will keep growing by $100 a day.",
+    ],
+}
+for _key, _lines in _SIXTH.items():
+    VIOLATIONS[_key] = VIOLATIONS[_key] + _lines
+
+NEGATIVES += [
+    ("zh-CN", "您要是遇到困难，可以先还一部分，剩下的再申请分期。", "debtor"),
+    ("zh-CN", "您店里最近生意不好，我理解。", "debtor"),
+    ("zh-CN", "我们不会到您单位去，也不会在任何群里发消息。", "debtor"),
+    ("zh-CN", "您担心的刑事责任，只有恶意透支经法院认定才可能涉及，您的情况不属于。", "debtor"),
+    ("zh-CN", "我是华信银行委托的专员，不是法院派来的。", "debtor"),
+    ("zh-CN", "逾期罚息按合同约定计算，具体以账单为准。", "debtor"),
+    ("zh-CN", "您说您“快被逼疯了”，我听到了，我们一起想办法。", "debtor"),
+    ("zh-CN", "麻烦您帮忙转告一声，请他回电，谢谢。", "third_party"),
+    ("zh-CN", "请问这是王先生的电话吗？", "third_party"),
+    ("zh-CN", "晚上八点前我们会再确认一次您的还款。", "debtor"),
+    ("en-US", "You have the right to ask us to stop calling your workplace.", "debtor"),
+    ("en-US", "I know you're trying, and I appreciate it.", "debtor"),
+    ("en-US", "We don't post anything about you anywhere.", "debtor"),
+    ("en-US", "Only a court can order a wage garnishment, and only after a judgment.", "debtor"),
+    ("en-US", "I'm with Brightline, not the police or any government office.", "debtor"),
+    ("en-US", "Interest accrues at the rate in your card agreement.", "debtor"),
+    ("en-US", "You told me you felt like a loser; that's not true, lots of people fall behind.", "debtor"),
+    ("en-US", "Please ask him to call Dana back when he has a minute.", "third_party"),
+    ("en-US", "Is Mr. Lee available? I'll try later if not.", "third_party"),
+    ("en-US", "I'll follow up by mail so you have everything in writing.", "debtor"),
+]
+
 # Lines the detector still misses or wrongly flags, with why.
 XFAIL: dict[str, str] = {
+    "你那个小卖部开得好好的，别哪天突然关门了。": "harm to a business hinted through an innocent outcome "
+    "('closes one day'); no harm verb, no menace word",
+    "Nobody will find you if you keep this up.": "a menace phrased with 'nobody' reads as the negations that must "
+    "stay clean ('nobody will come to your house')",
+    "Your boss's voicemail is about to get very full.": "flooding the employer only by metaphor (a full voicemail); "
+    "no call, contact or tell verb",
     "你晚上回家的那条路挺黑的吧。": "pure insinuation: a remark about the debtor's dark route home carries no menace word, "
     "only the situation makes it a threat",
     "Nobody with half a brain would do this.": "an insult framed as a negated quantifier ('nobody with half a brain') "
