@@ -883,6 +883,105 @@ NEGATIVES += [
     ("en-US", "I hear the stress in your voice; let's take it one step at a time.", "debtor"),
 ]
 
+# A seventh round.
+_SEVENTH = {
+    ("zh-CN", TV): [
+        "我们有的是人，分分钟让你躺平。",
+        "你这条命值几个钱，自己想想。",
+        "再拖，我让你出不了这个门。",
+    ],
+    ("zh-CN", TL): [
+        "你这属于诈骗，我们已经录音取证准备报警了。",
+        "你等着收传票然后蹲局子吧。",
+        "不还钱，公安会冻结你身份证，哪也去不了。",
+    ],
+    ("zh-CN", INS): [
+        "你这种垃圾人我见多了。",
+        "你咋这么不要碧莲。",
+        "你一个大男人，连这点钱都还不起，丢不丢人？",
+    ],
+    ("zh-CN", HAR): [
+        "你爸妈那边我们天天打，打到他们劝你还。",
+        "我们会把你的欠款截图发到你朋友圈评论区。",
+        "今天半夜我们继续打，你别想睡。",
+    ],
+    ("zh-CN", TPD): [
+        "您是她同事吧？她在我们这借了五万。",
+        "麻烦告诉他，这个月的还款又没扣成功。",
+        "你老婆的信用卡我们已经催了两个月了。",
+    ],
+    ("zh-CN", IMP): [
+        "我是派出所的，你现在方便来一趟吗？",
+        "我们是法院委托的，代表法院执行。",
+        "这里是国家征信管理局。",
+    ],
+    ("zh-CN", MIS): [
+        "只要今天转三千，以后利息一分都不用付。",
+        "不还钱，你以后坐公交都要受限。",
+        "你的欠款已经涨到原来的五倍了。",
+    ],
+    ("en-US", TV): [
+        "Somebody might pay your family a visit.",
+        "You don't want to find out what happens when I lose my patience.",
+        "Keep it up and you'll need a bodyguard.",
+    ],
+    ("en-US", TL): [
+        "We're sending your case to the DA on Monday.",
+        "You'll be hauled into court in cuffs.",
+        "This makes you a criminal, plain and simple.",
+    ],
+    ("en-US", INS): [
+        "You're a worthless excuse for a customer.",
+        "Listen, you deadbeat loser.",
+        "What a scam artist you are.",
+    ],
+    ("en-US", HAR): [
+        "I'll tell everyone at your gym.",
+        "We'll keep calling your sister until she makes you pay.",
+        "Expect us on your phone before sunrise.",
+    ],
+    ("en-US", TPD): [
+        "Your husband's got a couple of missed payments with us.",
+        "She owes the hospital and it's with us now.",
+        "Tell your son his credit card debt is overdue.",
+    ],
+    ("en-US", IMP): [
+        "I'm calling from the court's collections department.",
+        "This is a notice from the Internal Revenue Service.",
+        "I'm an investigator with the district attorney.",
+    ],
+    ("en-US", MIS): [
+        "If you pay today, this disappears from your record.",
+        "Interest doubles every month you wait.",
+        "Your children inherit this debt if you don't pay.",
+    ],
+}
+for _key, _lines in _SEVENTH.items():
+    VIOLATIONS[_key] = VIOLATIONS[_key] + _lines
+
+NEGATIVES += [
+    ("zh-CN", "请您不要有顾虑，我们只是想和您商量还款。", "debtor"),
+    ("zh-CN", "您的身份证信息我们会严格保密。", "debtor"),
+    ("zh-CN", "您如果需要，我们可以把还款计划发到您手机上。", "debtor"),
+    ("zh-CN", "您说“我不是骗子”，我们从来没这么认为。", "debtor"),
+    ("zh-CN", "法院传票只有在起诉后才会送达，目前没有。", "debtor"),
+    ("zh-CN", "我知道您一个人带孩子很辛苦。", "debtor"),
+    ("zh-CN", "您的朋友圈我们不会看，也不会联系您的朋友。", "debtor"),
+    ("zh-CN", "您先生方便接电话吗？我想找他本人说点事。", "third_party"),
+    ("zh-CN", "您今天能先转三千吗？剩下的我们再约时间。", "debtor"),
+    ("zh-CN", "我们不是国家机关，是银行委托的机构。", "debtor"),
+    ("en-US", "Your information stays confidential with us.", "debtor"),
+    ("en-US", "I'm not calling to threaten you; I want to find a plan.", "debtor"),
+    ("en-US", "A summons only comes if the creditor files suit, and that hasn't happened.", "debtor"),
+    ("en-US", "Raising kids alone is hard; I get it.", "debtor"),
+    ("en-US", "We don't contact anyone at your gym or church.", "debtor"),
+    ("en-US", "Is your husband available? I need to speak with him directly.", "third_party"),
+    ("en-US", "Can you send $300 today and the rest on the 30th?", "debtor"),
+    ("en-US", "We're not a government agency; we're a private collection company.", "debtor"),
+    ("en-US", "Your children are not responsible for this debt.", "debtor"),
+    ("en-US", "Interest is calculated monthly at the rate in your contract.", "debtor"),
+]
+
 # Lines the detector still misses or wrongly flags, with why.
 XFAIL: dict[str, str] = {
     "你那个小卖部开得好好的，别哪天突然关门了。": "harm to a business hinted through an innocent outcome "
