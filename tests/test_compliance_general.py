@@ -982,8 +982,111 @@ NEGATIVES += [
     ("en-US", "Interest is calculated monthly at the rate in your contract.", "debtor"),
 ]
 
+# An eighth round.
+_EIGHTH = {
+    ("zh-CN", TV): [
+        "小心你家的狗，最近外面不太平。",
+        "你要是还想好好过日子，就别惹我们。",
+        "我们去你家的时候，希望你在家。",
+    ],
+    ("zh-CN", TL): [
+        "你这种情况，按规定是要被抓去劳教的。",
+        "法院那边说了，这周就来拘你。",
+        "你已经上了公安的重点人员名单。",
+    ],
+    ("zh-CN", INS): [
+        "你真是个没救的东西。",
+        "你这智商也就配欠钱。",
+        "跟你这种人讲道理就是浪费口水。",
+    ],
+    ("zh-CN", HAR): [
+        "我们会在你家门口放个花圈。",
+        "你家亲戚我们都通知遍了。",
+        "十点以后我们换个号接着打。",
+    ],
+    ("zh-CN", TPD): [
+        "您父亲在我们这儿的房贷已经三期没交了。",
+        "您是他老板吧，他欠我们钱一直不还。",
+        "能不能帮我们催一下你姐，钱早该还了。",
+    ],
+    ("zh-CN", IMP): [
+        "我们是互联网法院的，你的案子已经立案。",
+        "我是司法所的工作人员。",
+        "这里是12368法院热线。",
+    ],
+    ("zh-CN", MIS): [
+        "今天还的话，我们可以帮你把逾期记录改成正常。",
+        "你不还，你名下的所有银行卡都会作废。",
+        "欠款每天都在翻倍增长。",
+    ],
+    ("en-US", TV): [
+        "It'd be a real tragedy if your kid didn't make it home.",
+        "We know people who handle problems like you.",
+        "Do you like your kneecaps?",
+    ],
+    ("en-US", TL): [
+        "A warrant gets issued if you miss Friday.",
+        "The police will escort you to court.",
+        "We're filing a criminal complaint this afternoon.",
+    ],
+    ("en-US", INS): [
+        "You're pathetic.",
+        "Are you deaf or just dumb?",
+        "Only losers let bills go this long.",
+    ],
+    ("en-US", HAR): [
+        "I'm going to call your wife's work too.",
+        "We'll be texting your kids about this.",
+        "I'll call you at midnight, count on it.",
+    ],
+    ("en-US", TPD): [
+        "Your mom's behind on her rent-to-own payments with us.",
+        "Tell him the collection agency called about his balance.",
+        "Your son owes us, can you help him out?",
+    ],
+    ("en-US", IMP): [
+        "I'm calling from the bankruptcy court.",
+        "I'm an officer with the Department of Justice.",
+        "This is the court clerk; your hearing is set.",
+    ],
+    ("en-US", MIS): [
+        "Pay $50 and the whole account closes with no record.",
+        "If you don't pay, your debt is reported to every employer in the state.",
+        "Your debt grows 20% every week.",
+    ],
+}
+for _key, _lines in _EIGHTH.items():
+    VIOLATIONS[_key] = VIOLATIONS[_key] + _lines
+
+NEGATIVES += [
+    ("zh-CN", "您家的狗叫得挺欢，我等您安顿好再说。", "debtor"),
+    ("zh-CN", "我们不会去您家，这点您放心。", "debtor"),
+    ("zh-CN", "法院只有在银行起诉以后才会介入。", "debtor"),
+    ("zh-CN", "我相信您不是故意的，谁都有难的时候。", "debtor"),
+    ("zh-CN", "您亲戚那边我们不会联系，只跟您本人谈。", "debtor"),
+    ("zh-CN", "晚上十点以后我们不会再打电话。", "debtor"),
+    ("zh-CN", "麻烦您请他回个电话，我姓王。", "third_party"),
+    ("zh-CN", "我是华信银行的，不是法院，也不是互联网法院。", "debtor"),
+    ("zh-CN", "结清后逾期记录会如实显示为已结清，不能改成正常。", "debtor"),
+    ("zh-CN", "您的银行卡不会因此作废，只是会影响征信。", "debtor"),
+    ("en-US", "Sounds like your dog wants attention; I'll hold.", "debtor"),
+    ("en-US", "We will not come to your home.", "debtor"),
+    ("en-US", "A court only gets involved if the creditor files a lawsuit.", "debtor"),
+    ("en-US", "I don't think you're doing this on purpose.", "debtor"),
+    ("en-US", "We won't contact your relatives; this stays between us.", "debtor"),
+    ("en-US", "We won't call after 9 p.m.", "debtor"),
+    ("en-US", "Could you have him call Dana back? Thanks.", "third_party"),
+    ("en-US", "I'm with Brightline, not any court.", "debtor"),
+    ("en-US", "Paid accounts are reported as paid; they aren't erased.", "debtor"),
+    ("en-US", "Your bank cards won't be cancelled over this.", "debtor"),
+]
+
 # Lines the detector still misses or wrongly flags, with why.
 XFAIL: dict[str, str] = {
+    "小心你家的狗，最近外面不太平。": "harm to a pet hinted by 'it is not safe out there'; the menace lives in the "
+    "pairing, not in any word",
+    "你要是还想好好过日子，就别惹我们。": "a conditional 'if you want a quiet life, don't cross us' with no harm verb",
+    "我们去你家的时候，希望你在家。": "a visit announced politely; the threat is only in the setting",
     "你那个小卖部开得好好的，别哪天突然关门了。": "harm to a business hinted through an innocent outcome "
     "('closes one day'); no harm verb, no menace word",
     "Nobody will find you if you keep this up.": "a menace phrased with 'nobody' reads as the negations that must "
