@@ -165,6 +165,16 @@ def test_instructions_hold_what_a_reply_must_not_echo_but_not_the_persona_line(z
     assert line not in text
 
 
+def test_the_quoted_line_varies_across_turns(zh):
+    seen = set()
+    for n in range(8):
+        history = (
+            HISTORY + [{"speaker": "debtor", "text": "嗯。"}, {"speaker": "collector", "text": "好的。"}] * n
+        )
+        seen.add(build_messages(req(zh, "vent", history=history))[-1]["content"].rsplit("“", 1)[1])
+    assert len(seen) == len(zh.sample_lines["vent"]) == 2
+
+
 def test_retry_feedback_adds_a_warning(zh):
     plain = build_messages(req(zh))[-1]["content"]
     retry = build_messages(req(zh, state={"guard_feedback": ["repeats its instructions"]}))[-1]["content"]

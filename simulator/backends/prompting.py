@@ -9,6 +9,7 @@ last user message. Prompt wording lives in simulator/prompts/debtor.yaml, not he
 
 from __future__ import annotations
 
+import random
 import re
 import string
 from collections.abc import Iterable, Iterator
@@ -198,7 +199,8 @@ def direction(req: Realisation, heard: str = "", with_example: bool = True) -> s
     ]
     samples = (getattr(persona, "sample_lines", {}) or {}).get(req.move, [])
     usable = [e for e in (_fill_example(s, values) for s in samples) if e]
-    example = usable[(req.seed + len(req.history)) % len(usable)] if usable else ""  # one, varied per turn
+    # one line, varied by seed and turn (a plain turn counter would keep the parity and repeat one line)
+    example = random.Random(f"{req.seed}:{len(req.history)}:{req.move}").choice(usable) if usable else ""
     ask = p["ask_example"] if example and with_example else p["ask"]
     limit = _number(max_sentences(persona), p)
     text = fill(
