@@ -107,8 +107,12 @@ class Account(Model):
     creditor: str = Field(min_length=1)
     product: str = Field(min_length=1)
     amount_due: float = Field(gt=0, description="overdue balance the collector asks for")
-    balance: float | None = Field(None, gt=0, description="whole outstanding balance, when more than the overdue part")
-    minimum_payment: float | None = Field(None, ge=0, description="the least payment that stops the account rolling")
+    balance: float | None = Field(
+        None, gt=0, description="whole outstanding balance, when more than the overdue part"
+    )
+    minimum_payment: float | None = Field(
+        None, ge=0, description="the least payment that stops the account rolling"
+    )
     currency: Literal["CNY", "USD"] = "CNY"
     days_past_due: int = Field(ge=0)
     due_date: date | None = None
@@ -207,7 +211,9 @@ class Persona(Model):
             if self.account is None or self.finances is None:
                 raise ValueError("a debtor persona needs 'account' and 'finances'")
             if "broken_promise" in self.scenarios and not self.prior_promises:
-                raise ValueError("a debtor written for broken_promise needs 'prior_promises' (the promise they broke)")
+                raise ValueError(
+                    "a debtor written for broken_promise needs 'prior_promises' (the promise they broke)"
+                )
             if self.finances.can_pay_total > self.account.amount_due:
                 raise ValueError("finances.can_pay_total must not exceed account.amount_due")
             need, allowed = REQUIRED_DEBTOR_LINES, set(DEBTOR_MOVES)
