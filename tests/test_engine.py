@@ -7,9 +7,10 @@ self-play tests (tests/test_selfplay.py) run the real one end to end.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import pytest
+from doubles import FakeAnalysis as Analysis
+from doubles import Finding, Hit
 
 from simulator.backends import get_backend, parse_spec
 from simulator.backends.scripted import FunctionBackend, ScriptedBackend
@@ -17,33 +18,6 @@ from simulator.engine import DebtorEngine
 from simulator.session import SessionError, SessionManager
 
 TODAY = "2026-11-20"
-
-
-@dataclass
-class Hit:
-    act: str
-    score: float = 1.0
-    quote: str = ""
-    method: str = "lexical"
-
-
-@dataclass
-class Finding:
-    category: str
-    severity: str = "major"
-    quote: str = ""
-    rule_id: str = ""
-
-
-@dataclass
-class Analysis:
-    acts: dict = field(default_factory=dict)
-    violations: list = field(default_factory=list)
-    mentions_debt: bool = False
-    ptp: dict | None = None
-
-    def has(self, act):
-        return act in self.acts
 
 
 CUES = {

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+from doubles import FakeAnalysis, Finding, Hit
 
 from simulator.loader import get_persona
 from simulator.policy import decide, promise_blockers, promise_terms
@@ -21,33 +21,6 @@ VIOLATIONS = {
     "impersonation",
     "third_party_disclosure",
 }
-
-
-@dataclass
-class Hit:
-    act: str
-    score: float = 1.0
-    quote: str = ""
-    method: str = "lexical"
-
-
-@dataclass
-class Finding:
-    category: str
-    severity: str = "major"
-    quote: str = ""
-    rule_id: str = ""
-
-
-@dataclass
-class FakeAnalysis:
-    acts: dict = field(default_factory=dict)
-    violations: list = field(default_factory=list)
-    mentions_debt: bool = False
-    ptp: dict | None = None
-
-    def has(self, act: str) -> bool:
-        return act in self.acts
 
 
 def line(*acts: str, ptp: dict | None = None, debt: bool = False) -> FakeAnalysis:
