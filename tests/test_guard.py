@@ -10,21 +10,6 @@ from simulator import guard
 from simulator.loader import all_personas, get_persona
 
 
-@pytest.fixture
-def vain():
-    return get_persona("zh-vain-owner")
-
-
-@pytest.fixture
-def spouse():
-    return get_persona("zh-spouse-of-vain-owner")
-
-
-@pytest.fixture
-def nurse():
-    return get_persona("en-cooperative-nurse")
-
-
 @pytest.mark.parametrize(
     "text",
     [

@@ -69,16 +69,6 @@ def play(persona, lines, scenario="first_contact", seed=0, state=None):
     return moves, state
 
 
-@pytest.fixture
-def vain():
-    return get_persona("zh-vain-owner")
-
-
-@pytest.fixture
-def spouse():
-    return get_persona("zh-spouse-of-vain-owner")
-
-
 def test_state_round_trips_through_json(vain):
     st = initial_state(vain)
     st.acts_seen["empathy"] = 2
