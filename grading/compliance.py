@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from grading.acts import Category
 from grading.cues import DEBT_MENTION, lang_of
+from grading.frames import framed
 from grading.normalize import CLAUSE_DELIMS, Normalized, quote_for
 from grading.ptp import amounts
 from grading.results import Context, Finding, severity_rank
@@ -33,7 +34,7 @@ _NEG = {
     "zh": re.compile(
         r"(不会|不用|不必|不是|并非|并不|没有|没|绝不|绝对不|从来不|永远不|不至于|不可能|不存在|无需|不涉及|不构成|"
         r"不属于|不算|谈不上|不需要|别担心|不要担心|不担心|不得|严禁|禁止|不能|不允许|不|免得)"
-        r"(会|被|去|要|用|真的|再|存在|涉及|构成|属于|因此|让|派|来|对您|对你|你|您|人|把你|会被|会去|会让|会派|会对您|会对你)?"
+        r"(会|被|去|要|用|真的|再|存在|涉及|构成|属于|因此|让|派|来|对您|对你|你|您|人|把你|会被|会去|会让|会派|会对您|会对你|在|再在|于)?"
         r"(被|去|要|来)?$"
     ),
     "en": re.compile(
@@ -329,7 +330,10 @@ def lexical_findings(norm: Normalized, ctx: Context) -> list[Finding]:
         hit = None
         for rx in rule.patterns:
             for m in rx.finditer(text):
-                if m.end() > m.start() and not suppressed(text, m.start(), m.end(), rule.category, rs.lang):
+                if m.end() > m.start() and not (
+                    suppressed(text, m.start(), m.end(), rule.category, rs.lang)
+                    or framed(text, m.start(), m.end(), rule.category, rule.id, rs.lang)
+                ):
                     hit = m
                     break
             if hit:
@@ -348,7 +352,10 @@ def context_findings(
     cats = {f.category for f in found}
     if ctx.party == "third_party" and mentions_debt and Category.third_party_disclosure not in cats:
         rule = rs.first(Category.third_party_disclosure)
-        m = DEBT_MENTION[rs.lang].search(norm.base.text)
+        base = norm.base.text
+        tpd = Category.third_party_disclosure
+        hits = (x for x in DEBT_MENTION[rs.lang].finditer(base) if rule)
+        m = next((x for x in hits if not framed(base, x.start(), x.end(), tpd, rule.id, rs.lang)), None)
         if rule and m:
             out.append(_finding(rule, norm, *norm.base.original_span(m.start(), m.end()), method="context"))
     if ctx.party == "debtor" and not ctx.verified and Category.third_party_disclosure not in cats:

@@ -1,0 +1,141 @@
+"""Lawful frames around a banned word: the words are there, the banned statement is not.
+
+`compliance.suppressed` handles negation, quotation and refuted rumours. These frames are the
+ones it cannot see from the clause prefix alone:
+
+- attributed speech: the listener's own words played back ("您说我是骗子", "you asked if I'm the
+  police"), or what a previous collector said, apologised for ("the last agent called you a
+  deadbeat; that shouldn't have happened"). The name lands on the collector or is disowned.
+- a listener's fear answered ("you mentioned being scared of getting arrested; that isn't something
+  that happens"): attributed to the listener, then refuted.
+- a third party told they owe nothing ("也不会让您替他还钱", "you're not responsible for his bills").
+- a charge grounded in the contract ("a $25 returned-payment fee under your agreement").
+
+Each frame is a family of wordings, checked on the `clean` view around one match.
+"""
+
+from __future__ import annotations
+
+import re
+
+from grading.acts import Category
+
+_SENT_END = "。！？!?；;\n"
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the sentence(s) holding [start, end)."""
+    a = start
+    while a > 0 and text[a - 1] not in _SENT_END and not (text[a - 1] == "." and text[a : a + 1] == " "):
+        a -= 1
+    b = end
+    while (
+        b < len(text)
+        and text[b] not in _SENT_END
+        and not (text[b] == "." and text[b + 1 : b + 2] in (" ", ""))
+    ):
+        b += 1
+    return a, b
+
+
+# The listener's words played back, their subject being the collector side: "您说我(们)…", "您问我是不是…".
+_LISTENER_SAID = {
+    "zh": re.compile(
+        r"(您|你)(刚才|之前|刚刚|一直|是不是)?(是)?(说|讲|提到|问|骂|觉得|认为|以为|怀疑|质疑|投诉)(过)?(的)?"
+        r"[^，。！？,]{0,2}(我|我们|咱们|这边|我这边|我们这边)"
+    ),
+    "en": re.compile(
+        r"\byou(?:'ve| have)?\s+(just\s+)?(said|say|asked|ask|mentioned|called|thought|think|accused|"
+        r"feel like|felt like|wondered|wonder)\s+(me|us|if i|whether i|if we|whether we|i'?m|i am|we'?re|"
+        r"we are|that i|that we|i was|we were)\b"
+        r"|\bcall(?:ing|ed)?\s+(me|us)\b"
+    ),
+}
+# Someone else's words disowned: "之前的催收员骂您是老赖，这种说法确实不对", "the last agent called you …".
+_OTHERS_SAID = {
+    "zh": re.compile(
+        r"(之前|以前|上次|上一个|上一位|别的|其他|另一个|另一位)的?(催收员?|同事|工作人员|客服|专员|人)"
+        r"[^，。！？]{0,4}(骂|说|叫|称|喊)(您|你)"
+    ),
+    "en": re.compile(
+        r"\b(the\s+(last|previous|other|former|earlier)\s+\w+|another\s+\w+|someone|somebody|they|he|she)\s+"
+        r"(called|call|calls|said|told)\s+you\b"
+    ),
+}
+_DISOWNED = {
+    "zh": re.compile(r"不对|不应该|不该|不合适|不妥|道歉|抱歉|对不起|核查|核实|投诉|处理|不是真的|不属实"),
+    "en": re.compile(
+        r"\b(shouldn'?t have|should not have|wasn'?t (okay|right|acceptable|appropriate)|not (okay|right|"
+        r"acceptable|appropriate)|sorry|apologi[sz]e|report it|look into|wrong|not true)\b"
+    ),
+}
+# A fear the listener voiced, answered as untrue.
+_LISTENER_FEAR = {
+    "zh": re.compile(
+        r"(您|你)(刚才|之前|一直)?(是不是|可能)?(说|提到|担心|害怕|怕|顾虑|以为|听说|听人说|问)(过)?"
+    ),
+    "en": re.compile(
+        r"\byou(?:'ve| have|'re| are| were)?\s+(just\s+)?(mentioned|said|asked|worried|scared|afraid|"
+        r"concerned|heard|read|wondering|fear|feared|think|thought)\b"
+    ),
+}
+_ANSWERED = {
+    "zh": re.compile(
+        r"不会|不用担心|别担心|放心|不是这样|不是的|不存在|没有这回事|不属于|不构成|不对|不会发生|不可能"
+    ),
+    "en": re.compile(
+        r"\b(isn'?t|is not|aren'?t|won'?t|will not|doesn'?t|does not|not something|no one|nobody|never|"
+        r"not how|not true|not going to|can'?t happen|don'?t need to worry|no need to worry)\b"
+    ),
+}
+# A third party told that paying is not theirs to do.
+_TP_REASSURE = {
+    "zh": re.compile(
+        r"(不会|不用|不需要|无需|不必|没有义务|不要求|不应该|不该|没必要)(让|要|要求|请)?(您|你)?(来|去)?"
+        r"(替|帮|代|给)(他|她|他们|本人)[^，。！？,]{0,4}(还钱|还款|还|付钱|付款|付|出钱|承担|偿还|垫)[^，。！？,]{0,3}"
+        r"|(您|你)(不|没有|无)(需要|用|必|义务|责任)[^，。！？,]{0,4}(替|帮|代|给)(他|她)[^，。！？,]{0,6}"
+    ),
+    "en": re.compile(
+        r"\b(you(?:'re| are)\s+not|you\s+aren'?t|nobody(?:'s| is)|no one(?:'s| is)|you\s+don'?t\s+have\s+to|"
+        r"you\s+won'?t\s+(have|be asked)\s+to|we\s+(won'?t|will not|don'?t|do not)\s+(ask|expect)\s+you\s+to)"
+        r"[^.!?]{0,30}\b(pay|responsible|liable|cover)\b[^.!?]{0,30}"
+    ),
+}
+# A charge tied to the signed agreement, not invented.
+_CONTRACT = {
+    "zh": re.compile(
+        r"按(照)?(合同|协议|约定|条款|账单)|(合同|协议)(约定|规定|里|上|中)|根据(合同|协议|约定)"
+    ),
+    "en": re.compile(
+        r"\b(under|per|according to|as (set out|stated|written) in|in)\s+(your|the)\s+(card\s+|loan\s+|"
+        r"cardholder\s+)?(agreement|contract|terms)\b|\b(your|the)\s+(agreement|contract|terms)\s+"
+        r"(allows?|provides?|says|sets?)\b"
+    ),
+}
+_ABSURD = {
+    "zh": re.compile(r"翻倍|翻番|翻[一两三几]倍|倍|利滚利|每天|每日|一天"),
+    "en": re.compile(r"\b(doubl\w*|tripl\w*|every day|per day|a day|daily|overnight)\b"),
+}
+
+
+def framed(text: str, start: int, end: int, category: str, rule_id: str, lang: str) -> bool:
+    """True when the match at [start, end) sits in one of the lawful frames above."""
+    a, b = _sentence(text, start, end)
+    before = text[a:end]
+    if category in (Category.insult, Category.impersonation):
+        if _LISTENER_SAID[lang].search(before):
+            return True
+        if _OTHERS_SAID[lang].search(before) and _DISOWNED[lang].search(text, end):
+            return True
+    if category in (Category.threat_legal, Category.misrepresentation):
+        m = _LISTENER_FEAR[lang].search(text, a, end)
+        if m and m.start() <= start and _ANSWERED[lang].search(text, end):
+            return True
+    if category == Category.third_party_disclosure:
+        for m in _TP_REASSURE[lang].finditer(text):
+            if m.start() <= start and end <= m.end():
+                return True
+    if rule_id.endswith("inflated_amount"):
+        if _CONTRACT[lang].search(text, a, b) and not _ABSURD[lang].search(text, a, b):
+            return True
+    return False
