@@ -1,4 +1,4 @@
-"""Backends that voice a debtor move as text (scripted, transformers, openai-compatible).
+"""Backends that voice a debtor move as text (scripted, transformers, llama.cpp, openai-compatible).
 
 `get_backend("provider:model")` picks one; a backend that cannot load falls back to
 `scripted` with a notice naming what failed and how to fix it, so practice never stops
@@ -30,6 +30,7 @@ PROVIDERS: dict[str, tuple[str, str, str]] = {
     "scripted": ("simulator.backends.scripted", "ScriptedBackend", ""),
     "transformers": ("simulator.backends.transformers", "TransformersBackend", "collectsim[ml]"),
     "openai": ("simulator.backends.openai_compat", "OpenAIBackend", "httpx"),
+    "llamacpp": ("simulator.backends.llamacpp", "LlamaCppBackend", "collectsim[llamacpp]"),
 }
 ALIASES = {
     "hf": "transformers",
@@ -37,6 +38,10 @@ ALIASES = {
     "openai_compat": "openai",
     "vllm": "openai",
     "mock": "scripted",
+    "llama.cpp": "llamacpp",
+    "llama_cpp": "llamacpp",
+    "llama": "llamacpp",
+    "gguf": "llamacpp",
 }
 
 
@@ -86,7 +91,7 @@ def _openai_args(model: str | None) -> dict:
 def get_backend(name: str | None = None, model: str | None = None, **options) -> tuple[Backend, str | None]:
     """(backend, notice): notice None on success, else what failed, the fix, and that scripted is used.
 
-    name: 'scripted' | 'transformers' | 'openai' | 'provider:model' (default env COLLECTSIM_BACKEND);
+    name: 'scripted' | 'transformers' | 'llamacpp' | 'openai' | 'provider:model' (default env COLLECTSIM_BACKEND);
     model: model id, path, or URL (default env COLLECTSIM_MODEL). Unknown names raise ValueError.
     """
     provider, model = parse_spec(name, model)
