@@ -40,7 +40,9 @@ _LEXICON = (
     "prosecuted police cops officer officers sheriff deputy detective agent federal court judge lawyer "
     "attorney government irs fbi lawsuit sue sued garnish seize waive waived forgive forgiven delete deleted "
     "remove removed erase forever never call calling boss coworkers colleagues employer contacts family "
-    "neighbors you your"
+    "neighbors you your "
+    # debt and credit words, leet-spelled to slip past disclosure and credit-repair rules ("d3bt", "rep0rt")
+    "debt debts owe owes owed overdue balance report credit score fee fees late payment payments loan"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -75,7 +77,8 @@ CLAUSE_DELIMS = set("。！？!?；;\n，,、…")
 # ordinary mixed text ("u盘", "ok吗", "app里") is never touched.
 _PINYIN_WORDS = (
     "弄死 整死 打死 砍死 杀了 去死 找死 揍你 诈骗 骗子 公安 警察 民警 法院 法官 检察院 坐牢 监狱 拘留 逮捕 "
-    "判刑 犯罪 报警 报案 借款 欠款 欠钱 还钱 老赖 傻逼 废物 通讯录 曝光 上门 派出所 律师 黑名单 征信 删除 减免"
+    "判刑 犯罪 报警 报案 借款 欠款 欠钱 还钱 老赖 傻逼 废物 通讯录 曝光 上门 派出所 律师 黑名单 征信 删除 减免 "
+    "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",
@@ -86,7 +89,8 @@ _PINYIN_OF = {
     "欠": "qian", "钱": "qian", "还": "huan", "老": "lao", "赖": "lai", "傻": "sha", "逼": "bi", "废": "fei",
     "物": "wu", "通": "tong", "讯": "xun", "录": "lu", "曝": "bao", "光": "guang", "上": "shang", "门": "men",
     "派": "pai", "出": "chu", "所": "suo", "律": "lv", "师": "shi", "黑": "hei", "名": "ming", "单": "dan",
-    "征": "zheng", "信": "xin", "删": "shan", "除": "chu", "减": "jian", "免": "mian",
+    "征": "zheng", "信": "xin", "删": "shan", "除": "chu", "减": "jian", "免": "mian", "捅": "tong",
+    "执": "zhi", "抓": "zhua",
 }  # fmt: skip
 _PINYIN_ABBR = {"jc": "警察", "fy": "法院", "zp": "诈骗", "gaj": "公安局", "pcs": "派出所", "zx": "征信"}
 _LATIN_RUN = re.compile(r"[a-z]+")
@@ -104,6 +108,14 @@ def _pinyin_variants() -> dict[str, list[tuple[str, str, str]]]:
 
 
 _PINYIN_INDEX = _pinyin_variants()
+# Whole words spelled syllable by syllable ("zuo lao", "gong an", "zuolao") -> the word.
+_PINYIN_WHOLE = {
+    "".join(_PINYIN_OF[c] for c in w): w for w in _PINYIN_WORDS if all(c in _PINYIN_OF for c in w)
+}
+_INITIALS: dict[str, list[tuple[str, str, str]]] = {}
+for _syl, _entries in _PINYIN_INDEX.items():
+    _INITIALS.setdefault(_syl[0], []).extend(_entries)
+_SYLLABLE_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")
 
 
 @dataclass(frozen=True)
@@ -300,8 +312,17 @@ def _pinyin(view: View) -> View:
     if not _CJK.search(text):
         return view
     edits = []
+    whole: list[tuple[int, int]] = []
+    for m in _SYLLABLE_RUN.finditer(text):
+        a, b = m.start(), m.end()
+        word = _PINYIN_WHOLE.get(m.group().replace(" ", ""))
+        if word and ((a > 0 and _CJK.match(text[a - 1])) or (b < len(text) and _CJK.match(text[b]))):
+            edits.append((a, b, word))
+            whole.append((a, b))
     for m in _LATIN_RUN.finditer(text):
         a, b = m.start(), m.end()
+        if any(x <= a < y for x, y in whole):
+            continue
         left = a > 0 and _CJK.match(text[a - 1])
         right = b < len(text) and _CJK.match(text[b])
         tok = m.group()
@@ -310,7 +331,9 @@ def _pinyin(view: View) -> View:
             continue
         if not (left or right):
             continue
-        for ch, word, _ in _PINYIN_INDEX.get(tok, ()):
+        # a full syllable, or a lone initial ("J察" -> 警察) when the neighbours complete the word
+        options = _PINYIN_INDEX.get(tok, ()) if len(tok) > 1 else _INITIALS.get(tok, ())
+        for ch, word, _ in options:
             window = text[max(0, a - len(word)) : a] + ch + text[b : b + len(word)]
             if word in window:
                 edits.append((a, b, ch))

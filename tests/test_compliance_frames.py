@@ -76,3 +76,28 @@ def test_lawful_frame_stays_clean(locale, text, party):
 )
 def test_violation_outside_the_frame_is_caught(locale, text, category, party):
     assert category in cats(text, locale, party)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("再不还钱你就等着zuo lao吧", "坐牢"),  # a whole word spelled syllable by syllable
+        ("我们是gongan的", "公安"),
+        ("我是j察", "警察"),  # a lone initial completed by its neighbour
+        ("小心我 da 你", "打你"),
+        ("淩晨給你打", "凌晨"),
+        ("tell him his d3bt is overdue", "debt"),
+        ("we fix your cr3dit rep0rt", "report"),
+    ],
+)
+def test_obfuscated_spellings_are_restored(text, expected):
+    from grading.normalize import normalize
+
+    assert expected in normalize(text).clean.text
+
+
+@pytest.mark.parametrize("text", ["我用u盘拷给你", "b超做了吗", "app里能还款", "我da算明天还", "a股跌了"])
+def test_ordinary_mixed_text_is_left_alone(text):
+    from grading.normalize import normalize
+
+    assert normalize(text).clean.text == normalize(text).base.text
