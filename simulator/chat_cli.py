@@ -151,7 +151,7 @@ def read_trainee_file(path: str) -> list[str | list[str]]:
 @click.option(
     "--backend",
     default=None,
-    help="scripted | transformers[:MODEL] | openai:URL#MODEL (env COLLECTSIM_BACKEND)",
+    help="scripted | transformers[:MODEL] | llamacpp:FILE.gguf | openai:URL#MODEL (env COLLECTSIM_BACKEND)",
 )
 @click.option("--model", default=None, help="model id, path or URL (env COLLECTSIM_MODEL)")
 @click.option("--seed", default=0, show_default=True, type=int)

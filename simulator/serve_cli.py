@@ -61,7 +61,9 @@ def load_app_module():
     help="force local single-user mode (no login) or the login mode; default: login once accounts exist",
 )
 @click.option(
-    "--backend", default=None, help="scripted | transformers | openai (default: COLLECTSIM_BACKEND)"
+    "--backend",
+    default=None,
+    help="scripted | transformers | llamacpp | openai (default: COLLECTSIM_BACKEND)",
 )
 @click.option(
     "--model", default=None, help="model id, path or URL for the backend (default: COLLECTSIM_MODEL)"
