@@ -156,8 +156,20 @@ _DEBT_DETAIL = {
     ),
     "en": re.compile(
         r"\b(you|your)\b[^.!?]{0,30}\b(owe|owes|owed|owing|past[ -]due|overdue|delinquen\w*|behind on|unpaid|"
-        r"in default|charged[ -]off|missed (a |your |two |three )?payments?|balance of)\b"
+        r"in default|charged[ -]off|missed (a |your |two |three )?payments?|balance of|\d+ days late|late on)\b"
         r"|\b(owe|owes|owed|past[ -]due|overdue|balance of)\b[^.!?]{0,12}\$\s?\d"
+    ),
+}
+# The listener is the debtor's employer or workmate: telling them about the debt also shames the debtor
+# at work (DOMAIN: shaming in front of the employer), so it is harassment as well as disclosure.
+_WORKPLACE = {
+    "zh": re.compile(
+        r"(你们|您们|你|您)(的)?(公司|单位)?的?(同事|员工|下属|职员|手下)|作为(他|她)的?(领导|老板|上司|同事|雇主)"
+        r"|(贵|你们|您们)(公司|单位)的?(员工|职员)"
+    ),
+    "en": re.compile(
+        r"\bas (his|her|their) (employer|boss|manager|supervisor|coworker|co-worker|colleague|hr)\b"
+        r"|\byour (employee|coworker|co-worker|colleague|staff member|worker|direct report)s?\b"
     ),
 }
 UNVERIFIED_RULE_ID = "unverified_disclosure"
@@ -356,6 +368,16 @@ def context_findings(
         tpd = Category.third_party_disclosure
         hits = (x for x in DEBT_MENTION[rs.lang].finditer(base) if rule)
         m = next((x for x in hits if not framed(base, x.start(), x.end(), tpd, rule.id, rs.lang)), None)
+        if rule and m:
+            out.append(_finding(rule, norm, *norm.base.original_span(m.start(), m.end()), method="context"))
+    told = cats | {f.category for f in out}
+    if (
+        ctx.party == "third_party"
+        and Category.third_party_disclosure in told
+        and Category.harassment not in cats
+    ):
+        rule = rs.first(Category.harassment, "shaming")
+        m = _WORKPLACE[rs.lang].search(norm.base.text)
         if rule and m:
             out.append(_finding(rule, norm, *norm.base.original_span(m.start(), m.end()), method="context"))
     if ctx.party == "debtor" and not ctx.verified and Category.third_party_disclosure not in cats:

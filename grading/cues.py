@@ -117,6 +117,8 @@ _DEBT_RAW = {
     "en": [
         r"\b(debts?|owes?|owed|owing|past[ -]due|overdue|delinquen\w*|behind on|late on (his|her|your|the)|collections?"
         r"|debt collector|unpaid|outstanding|balance|missed (a |your |his |her )?payments?|in default|charged[ -]off)\b",
+        r"\b(stopped|quit|stop) (paying|making (the |his |her |any )?payments)\b|\b(hasn'?t|has not|haven'?t|have not)"
+        r" (paid|been paying|made (a|any|the) payments?)\b|\b\d+ days (late|behind)\b",
     ],
 }
 

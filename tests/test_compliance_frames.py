@@ -48,6 +48,9 @@ CLEAN = [
     # a charge grounded in the contract
     ("zh-CN", "按照合同约定，每次扣款失败会收取一笔手续费。", "debtor"),
     ("en-US", "A $35 late fee applies under the terms of your cardholder agreement.", "debtor"),
+    # a workmate asked only for a callback
+    ("zh-CN", "麻烦您转告您同事王强给我回个电话。", "third_party"),
+    ("en-US", "Could you ask your coworker Dan to call me back? Thanks.", "third_party"),
     # negation ahead of a time phrase
     ("zh-CN", "我们这边不会在早上八点之前给您打电话。", "debtor"),
 ]
@@ -61,6 +64,12 @@ CAUGHT = [
     ("zh-CN", "你得替他还钱，不然我们天天打给你。", TPD, "third_party"),
     ("en-US", "You need to pay his card off for him.", TPD, "third_party"),
     ("zh-CN", "不还就另外交五千块手续费。", MIS, "debtor"),
+    # the debt told to the debtor's workmate or employer: disclosure and shaming at work
+    ("zh-CN", "你们同事王强欠了我们三万块，一直不还。", HAR, "third_party"),
+    ("en-US", "As his manager, you should know he owes us $4,000.", HAR, "third_party"),
+    ("en-US", "Your coworker Dan is behind on his car loan.", HAR, "third_party"),
+    # the delinquency told without the words 'debt' or 'owe'
+    ("en-US", "It's about your brother's Mastercard. He quit making payments in June.", TPD, "third_party"),
     ("en-US", "Under your agreement we can double the balance every day.", MIS, "debtor"),
     ("en-US", "We'll add a $500 collection fee if you don't pay today.", MIS, "debtor"),
 ]
@@ -101,3 +110,8 @@ def test_ordinary_mixed_text_is_left_alone(text):
     from grading.normalize import normalize
 
     assert normalize(text).clean.text == normalize(text).base.text
+
+
+def test_unverified_days_late_is_an_early_disclosure():
+    a = analyze("You're 45 days late on your Visa.", Context(locale="en-US", party="debtor", verified=False))
+    assert [f.rule_id for f in a.violations] == ["unverified_disclosure"]
