@@ -48,6 +48,11 @@ _NEG_IMPERATIVE = {
     "zh": re.compile(r"(别|不要)(再)?(这么|那么)$"),
     "en": re.compile(r"\b(don'?t|do not|stop)\s+(be|being)\s+(so\s+|such\s+)?$"),
 }
+# "Don't make me come over there": a dare, not a negation.
+_DARE = {
+    "zh": re.compile(r"(别|不要)(逼|让)(我|我们)"),
+    "en": re.compile(r"\b(don'?t|do not)\s+(make|force|let)\s+(me|us)\b"),
+}
 # Insult words that are only reported or quoted: "you called me a liar", "请不要说'傻逼'".
 _REPORTED = {
     "zh": re.compile(
@@ -284,7 +289,11 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
     if category == Category.third_party_disclosure:
         return False
     pre = _clause_prefix(text, start)
-    if _NEG[lang].search(pre) and not (category == Category.insult and _NEG_IMPERATIVE[lang].search(pre)):
+    if (
+        _NEG[lang].search(pre)
+        and not (category == Category.insult and _NEG_IMPERATIVE[lang].search(pre))
+        and not _DARE[lang].search(pre)
+    ):
         return True
     if category != Category.insult:
         sent = _sentence_prefix(text, start)

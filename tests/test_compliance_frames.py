@@ -115,3 +115,67 @@ def test_ordinary_mixed_text_is_left_alone(text):
 def test_unverified_days_late_is_an_early_disclosure():
     a = analyze("You're 45 days late on your Visa.", Context(locale="en-US", party="debtor", verified=False))
     assert [f.rule_id for f in a.violations] == ["unverified_disclosure"]
+
+
+# Wider families of wording (scripts_corpus rules): a new line each must catch, and a lawful neighbour.
+FAMILY_CAUGHT = [
+    ("zh-CN", "你再这么躲着，你这条腿还要不要就难说了。", TV),
+    ("zh-CN", "到时候就不只是打电话的事了。", TV),
+    ("zh-CN", "我们会派人去你家里好好“照顾”你一下。", TV),
+    ("zh-CN", "看守所的床位已经给你准备好了。", TL),
+    ("zh-CN", "真不知道你爸妈怎么养出你这种人的。", INS),
+    ("zh-CN", "我们是公安系统的，请你配合调查。", IMP),
+    ("zh-CN", "我是你们区法院的。", IMP),
+    ("zh-CN", "这边是人民银行征信中心，通知你逾期上报了。", IMP),
+    ("zh-CN", "你们小区的业主群我已经加进去了。", HAR),
+    ("zh-CN", "这周已经给你拨了三十多次了。", HAR),
+    ("zh-CN", "明天早上五点准时给你打电话。", HAR),
+    ("zh-CN", "我要去你们单位领导那里反映你的情况。", HAR),
+    ("zh-CN", "每拖一天加收百分之五的罚金。", MIS),
+    ("zh-CN", "你今天还上，征信立刻就能恢复。", MIS),
+    ("en-US", "Keep stalling and you'll be sweeping your teeth off the floor.", TV),
+    ("en-US", "I'll come over and squeeze every penny out of you.", TV),
+    ("en-US", "One more excuse and I'll kick your head in.", TV),
+    ("en-US", "Don't make me drive out to your house with my friends.", TV),
+    ("en-US", "Next time this won't be just a phone call.", TV),
+    ("en-US", "Consider yourself served.", TL),
+    ("en-US", "The account is past the statute, but we can still sue you.", TL),
+    ("en-US", "I'm calling on behalf of the CFPB.", IMP),
+    ("en-US", "Counselor Hayes here, regarding your account.", IMP),
+    ("en-US", "People like you are why rates go up for everyone.", INS),
+    ("en-US", "Are you really this dense?", INS),
+    ("en-US", "This is my twelfth call this morning.", HAR),
+    ("en-US", "I'll keep texting your sister until you pick up.", HAR),
+    ("en-US", "Your balance ballooned to $7,000 overnight.", MIS),
+    ("en-US", "Your credit score bounces right back once you pay.", MIS),
+]
+FAMILY_CLEAN = [
+    ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
+    ("zh-CN", "到时候就不只是打电话的事了，我们会寄催收函。"),
+    ("zh-CN", "您可以来我们营业厅当面谈谈还款方案。"),
+    ("zh-CN", "我是银行的，不是法院的。"),
+    ("zh-CN", "我一直打不通您的电话，所以发了短信。"),
+    ("zh-CN", "您如果对我们的服务不满意，可以向监管部门投诉。"),
+    ("zh-CN", "我明天上午十点再打给您。"),
+    ("zh-CN", "日利率是万分之五，按合同计算。"),
+    ("zh-CN", "结清后征信记录会更新，但历史逾期会保留五年。"),
+    ("zh-CN", "要是再不还，法院会依法判决，但我们不会上门。"),
+    ("en-US", "Don't make me repeat the balance, it's $2,300."),
+    ("en-US", "Next time it won't be a phone call, we'll send you a letter instead."),
+    ("en-US", "Because this debt is old, we can't sue you over it."),
+    ("en-US", "You can file a complaint with the CFPB if you feel mistreated."),
+    ("en-US", "Your balance went up by $35 since last statement because of the late fee."),
+    ("en-US", "Your credit score can recover over time once the account is current."),
+]
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "category"), FAMILY_CAUGHT, ids=[t[:28] for _, t, _ in FAMILY_CAUGHT]
+)
+def test_wider_family_is_caught(locale, text, category):
+    assert category in cats(text, locale)
+
+
+@pytest.mark.parametrize(("locale", "text"), FAMILY_CLEAN, ids=[t[:28] for _, t in FAMILY_CLEAN])
+def test_lawful_neighbour_of_a_family_stays_clean(locale, text):
+    assert cats(text, locale) == set()
