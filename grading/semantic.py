@@ -88,6 +88,8 @@ def _build_index(emb, locale: str) -> dict:
             texts.append(t)
     n_acts = len(texts)
     texts += corpus.lawful_firm
+    # the sentences of a lawful line are lawful too ("it's a personal business matter." on its own)
+    texts += list(dict.fromkeys(p for t in texts[:] for p in sentences(t) if p not in texts))
     n_lawful = len(texts)
     for r in corpus.rules:
         for t in r.examples:
@@ -97,7 +99,7 @@ def _build_index(emb, locale: str) -> dict:
     return {
         "acts": acts,
         "acts_matrix": matrix[:n_acts],
-        "negative": matrix[:n_lawful],  # step and service phrasings + lawful firm lines
+        "negative": matrix[:n_lawful],  # step and service phrasings, lawful firm lines, their sentences
         "examples": matrix[n_lawful:],
         "example_rule": np.array(example_rule),
         "example_category": np.array([str(ruleset(locale).by_id[r].category) for r in example_rule]),
