@@ -9,6 +9,7 @@ when the reply starts, so a prefix that was reused wrongly gives a different rep
 from __future__ import annotations
 
 import ctypes
+import os
 import sys
 import types
 import zlib
@@ -18,6 +19,7 @@ from doubles import FakeAnalysis
 
 from simulator.backends import get_backend, parse_spec
 from simulator.backends.base import BackendUnavailable, Realisation
+from simulator.backends.prompting import build_messages
 from simulator.backends.transformers import cpu_cores
 from simulator.loader import load_persona
 
@@ -169,6 +171,7 @@ def conversation(b, persona, turns=4):
             history.append({"speaker": "collector", "text": COLLECTOR_LINES[i - 1]})
         req = Realisation(persona=persona, move=MOVES[i], history=list(history), state={"mood": "wary"})
         text = b.realise(req)
+        b.wait_prefill()  # the trainee takes a while to type: the background prefill has finished
         replies.append(text)
         stats.append(dict(b.last_stats))
         history.append({"speaker": "debtor", "text": text or "嗯。"})
@@ -220,6 +223,30 @@ def test_later_turns_evaluate_only_the_new_tokens(fake, gguf, persona):
     assert [c["n"] for c in calls] == [s["new_tokens"] for s in stats]  # what the model really evaluated
     assert all(c["reset"] is False and c["temp"] == 0.0 for c in calls)
     assert all(s["generated_tokens"] == len(r.encode()) for s, r in zip(stats, replies, strict=True))
+
+
+def test_prefill_encodes_the_reply_before_the_next_turn_arrives(fake, gguf, persona):
+    plain, plain_stats = conversation(backend(gguf, prefill=False), persona)
+    b = backend(gguf)
+    early, stats = conversation(b, persona)
+    assert early == plain and "prefill" in b.describe()
+    for s, p in zip(stats[1:], plain_stats[1:], strict=True):
+        assert s["prompt_tokens"] == p["prompt_tokens"]
+        assert s["new_tokens"] < p["new_tokens"] - len("我这两天手头紧".encode())  # the reply was already in
+    # the next turn reuses everything up to the end of the reply said before it
+    history = [{"speaker": "debtor", "text": early[0]}, {"speaker": "collector", "text": COLLECTOR_LINES[0]}]
+    messages = build_messages(Realisation(persona=persona, move="confirm_identity", history=history))
+    assert stats[1]["reused_tokens"] >= len(b.tokenize(b.render(messages[:-1], persona, False)))
+
+
+def test_a_prefill_never_runs_after_the_next_turn_began(fake, gguf, persona):
+    b = backend(gguf)
+    req = Realisation(persona=persona, move="greet")
+    with b._lock:  # a turn is running: the prefill waits, then sees it is stale
+        b._start_prefill(req, "喂？")
+        b._turn += 1
+    b.wait_prefill()
+    assert b.llm.evals == []
 
 
 def test_kv_cache_off_reencodes_everything_and_says_the_same(fake, gguf, persona):
@@ -276,7 +303,7 @@ def test_the_guard_replaces_a_reply_spoken_as_the_collector(fake, gguf, persona,
 
 def test_two_calls_alternating_keep_their_caches(fake, gguf, persona):
     spouse = load_persona("personas/zh-spouse-of-vain-owner.yaml")
-    b = backend(gguf, cache_slots=3)
+    b = backend(gguf, cache_slots=2)
     alone = {"a": backend(gguf, kv_cache=False), "b": backend(gguf, kv_cache=False)}
     calls = {"a": (persona, "first_contact", []), "b": (spouse, "third_party", [])}
     for i in range(3):
@@ -369,3 +396,179 @@ def test_uncached_hub_file_is_refused_offline(fake, tmp_path, monkeypatch):
     with pytest.raises(BackendUnavailable) as e:
         backend("acme/tiny-GGUF#tiny-q4_k_m.gguf")
     assert "not in the local Hugging Face cache" in str(e.value) and "COLLECTSIM_DOWNLOAD=1" in str(e.value)
+
+
+# ---------------------------------------------------------------- the real llama.cpp on a tiny random model
+
+
+def _byte_symbols() -> list[str]:
+    """GPT-2's printable stand-ins for the 256 bytes, the alphabet of a byte-level BPE vocabulary."""
+    keep = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAD)) + list(range(0xAE, 0x100))
+    chars, n = {}, 0
+    for b in range(256):
+        if b in keep:
+            chars[b] = chr(b)
+        else:
+            chars[b] = chr(256 + n)
+            n += 1
+    return [chars[b] for b in range(256)]
+
+
+def build_tiny_gguf(path, seed: int = 0, hidden: int = 64, layers: int = 2) -> str:
+    """Write a random-weight llama-architecture GGUF with a byte-level BPE vocabulary and ChatML.
+
+    It loads in llama.cpp like any chat model and speaks gibberish; it exercises the same template,
+    tokenizer, KV cache and state paths as a real model, in a few hundred kilobytes.
+    """
+    gguf = pytest.importorskip("gguf")
+    np = pytest.importorskip("numpy")
+
+    symbols = _byte_symbols()
+    pairs = [("Ġ", "t"), ("h", "e"), ("i", "n"), ("e", "r"), ("a", "n"), ("o", "n"), ("Ġ", "a"), ("r", "e")]
+    tokens = symbols + [a + b for a, b in pairs] + list(SPECIAL)
+    types_ = [1] * (len(tokens) - len(SPECIAL)) + [3] * len(SPECIAL)  # 3: control tokens
+    ids = {t: i for i, t in enumerate(tokens)}
+    heads, kv_heads, ff = 4, 2, hidden * 2
+    head_dim = hidden // heads
+    w = gguf.GGUFWriter(str(path), "llama")
+    w.add_name("tiny-random-chat")
+    w.add_context_length(8192)
+    w.add_embedding_length(hidden)
+    w.add_block_count(layers)
+    w.add_feed_forward_length(ff)
+    w.add_head_count(heads)
+    w.add_head_count_kv(kv_heads)
+    w.add_layer_norm_rms_eps(1e-6)
+    w.add_rope_dimension_count(head_dim)
+    w.add_rope_freq_base(10000.0)
+    w.add_tokenizer_model("gpt2")
+    w.add_tokenizer_pre("qwen2")
+    w.add_token_list(tokens)
+    w.add_token_types(types_)
+    w.add_token_merges([f"{a} {b}" for a, b in pairs])
+    w.add_bos_token_id(ids["<|endoftext|>"])
+    w.add_eos_token_id(ids["<|im_end|>"])
+    w.add_pad_token_id(ids["<|endoftext|>"])
+    w.add_add_bos_token(False)
+    w.add_chat_template(CHATML)
+    rng = np.random.default_rng(seed)
+
+    def rand(*shape):  # well separated logits: greedy decoding is stable under float rounding
+        return (rng.standard_normal(shape) * 0.2).astype(np.float32)
+
+    w.add_tensor("token_embd.weight", rand(len(tokens), hidden))
+    for i in range(layers):
+        w.add_tensor(f"blk.{i}.attn_norm.weight", np.ones(hidden, dtype=np.float32))
+        w.add_tensor(f"blk.{i}.attn_q.weight", rand(heads * head_dim, hidden))
+        w.add_tensor(f"blk.{i}.attn_k.weight", rand(kv_heads * head_dim, hidden))
+        w.add_tensor(f"blk.{i}.attn_v.weight", rand(kv_heads * head_dim, hidden))
+        w.add_tensor(f"blk.{i}.attn_output.weight", rand(hidden, heads * head_dim))
+        w.add_tensor(f"blk.{i}.ffn_norm.weight", np.ones(hidden, dtype=np.float32))
+        w.add_tensor(f"blk.{i}.ffn_gate.weight", rand(ff, hidden))
+        w.add_tensor(f"blk.{i}.ffn_up.weight", rand(ff, hidden))
+        w.add_tensor(f"blk.{i}.ffn_down.weight", rand(hidden, ff))
+    w.add_tensor("output_norm.weight", np.ones(hidden, dtype=np.float32))
+    w.add_tensor("output.weight", rand(len(tokens), hidden))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def real_gguf(tmp_path_factory):
+    """A GGUF for the real-runtime tests: COLLECTSIM_TEST_GGUF if set, else a tiny random one."""
+    pytest.importorskip("llama_cpp")
+    given = os.environ.get("COLLECTSIM_TEST_GGUF")
+    return given or build_tiny_gguf(tmp_path_factory.mktemp("gguf") / "tiny.gguf")
+
+
+def real(path, **kw):
+    from simulator.backends.llamacpp import LlamaCppBackend
+
+    kw.setdefault("threads", 1)
+    kw.setdefault("n_ctx", 8192)
+    kw.setdefault("max_new_tokens", 24)
+    return LlamaCppBackend(path, **kw)
+
+
+def raw_call(b, persona, turns=4):
+    """A call whose history is the model's raw text (before shaping), compared token for token."""
+    history, texts, stats = [], [], []
+    for i in range(turns):
+        if i:
+            history.append({"speaker": "collector", "text": COLLECTOR_LINES[i - 1]})
+        req = Realisation(persona=persona, move=MOVES[i], history=list(history))
+        with b._lock:
+            text = "".join(b._raw_pieces(req))
+        texts.append(text)
+        stats.append(dict(b.last_stats))
+        history.append({"speaker": "debtor", "text": text.strip() or "嗯。"})
+    return texts, stats
+
+
+def test_real_model_loads_streams_and_uses_its_template(real_gguf, persona):
+    b = real(real_gguf)
+    assert b.chat_template and "threads=1" in b.describe()
+    text = b.llm.detokenize(b.encode(Realisation(persona=persona, move="greet")), special=True).decode()
+    assert text.startswith("<|im_start|>system\n") and text.endswith("<|im_start|>assistant\n")
+    req = Realisation(persona=persona, move="excuse", history=[{"speaker": "collector", "text": "您好"}])
+    with b._lock:
+        pieces = list(b._raw_pieces(req))
+    assert pieces and all(isinstance(p, str) and p for p in pieces)
+    assert b.last_stats["generated_tokens"] > 0
+    list(b.stream(req))  # shaped: may be empty for gibberish, but runs end to end
+    assert 0 < b.last_stats["ttft_s"] <= b.last_stats["total_s"]
+    b.close()
+
+
+def test_real_kv_reuse_gives_the_same_greedy_text_as_full_reencoding(real_gguf, persona):
+    cached, cached_stats = raw_call(real(real_gguf), persona)
+    full, full_stats = raw_call(real(real_gguf, kv_cache=False), persona)
+    assert cached == full and all(cached)
+    assert all(s["reused_tokens"] == 0 for s in full_stats)
+    for s in cached_stats[1:]:
+        assert (
+            s["reused_tokens"] > s["new_tokens"]
+            and s["new_tokens"] == s["prompt_tokens"] - s["reused_tokens"]
+        )
+
+
+def test_real_alternating_calls_are_restored_from_saved_states(real_gguf, persona):
+    spouse = load_persona("personas/zh-spouse-of-vain-owner.yaml")
+    b, fresh = real(real_gguf, cache_slots=2), real(real_gguf, kv_cache=False)
+    calls = {"a": (persona, "first_contact", []), "b": (spouse, "third_party", [])}
+    for i in range(3):
+        for who, scenario, history in calls.values():
+            if i:
+                history.append({"speaker": "collector", "text": COLLECTOR_LINES[i - 1]})
+            req = Realisation(persona=who, move=MOVES[i], history=list(history), scenario=scenario)
+            with b._lock:
+                text = "".join(b._raw_pieces(req))
+            stats = dict(b.last_stats)
+            with fresh._lock:
+                assert text == "".join(fresh._raw_pieces(req))
+            if i:
+                assert stats["reused_tokens"] > stats["new_tokens"], stats
+            history.append({"speaker": "debtor", "text": text.strip() or "嗯。"})
+
+
+def test_real_prefill_is_reused_and_changes_nothing(real_gguf, persona):
+    b, fresh = real(real_gguf), real(real_gguf, kv_cache=False)
+    first = Realisation(persona=persona, move="greet")
+    with b._lock:
+        "".join(b._raw_pieces(first))
+    b._start_prefill(first, "喂，哪位？")
+    b.wait_prefill()
+    history = [
+        {"speaker": "debtor", "text": "喂，哪位？"},
+        {"speaker": "collector", "text": COLLECTOR_LINES[0]},
+    ]
+    req = Realisation(persona=persona, move="ask_who", history=history)
+    head = b.tokenize(b.render(build_messages(req)[:-1], persona, False))
+    with b._lock:
+        text = "".join(b._raw_pieces(req))
+    assert b.last_stats["reused_tokens"] >= len(head)
+    with fresh._lock:
+        assert text == "".join(fresh._raw_pieces(req))

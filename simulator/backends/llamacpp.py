@@ -70,6 +70,7 @@ class LlamaCppBackend(Backend):
         seed: int | None = None,
         kv_cache: bool = True,
         cache_slots: int = 4,
+        prefill: bool = True,
         max_sentences: int = 3,
     ):
         """
@@ -82,6 +83,8 @@ class LlamaCppBackend(Backend):
         repetition_penalty: on the tokens generated so far (1.0 = none; a .gguf carries no generation config).
         kv_cache: keep the KV cache between turns (off = re-encode the whole prompt, the baseline).
         cache_slots: calls whose KV caches are kept at once (the live one plus saved ones).
+        prefill: once a reply is complete, evaluate it (and the collector line before it) in a
+            background thread while the trainee reads and types, so the next turn starts sooner.
         max_sentences: upper bound on sentences per reply (the persona's own limit may be lower).
         """
         spec = str(model or os.environ.get("COLLECTSIM_MODEL") or DEFAULT_MODEL)
@@ -98,12 +101,15 @@ class LlamaCppBackend(Backend):
         self.seed = seed
         self.kv_cache = _flag(kv_cache)
         self.cache_slots = max(1, int(cache_slots))
+        self.prefill = _flag(prefill)
         self.max_sentences = int(max_sentences)
         self.last_stats: dict = {}
         self.system_prompt: str | None = None  # instructions of the last request, for the echo check
         self._saved: list[_Saved] = []
         self._anchor = 0  # stable prefix of the call that used the live context last
         self._lock = threading.Lock()
+        self._turn = 0  # counts requests: a prefill meant for one turn never runs after the next began
+        self._prefill_thread: threading.Thread | None = None
         try:
             import llama_cpp
         except ImportError as e:
@@ -332,9 +338,9 @@ class LlamaCppBackend(Backend):
         best_n = min(_common_prefix(best.ids, ids), keep) if best else 0
         other_call = reuse < self._anchor - 2 and len(live) - reuse > SWITCH_MARGIN
         if best is not None and best_n > reuse + SWITCH_MARGIN:
+            self._saved.remove(best)  # it becomes the live context; parking must not evict it first
             if len(live) - reuse > SWITCH_MARGIN:
                 self._park(live)
-            self._saved.remove(best)
             reuse = best_n if self._restore(best) else 0
         elif other_call:
             self._park(live)
@@ -395,6 +401,7 @@ class LlamaCppBackend(Backend):
         shaper = make_shaper(req.persona, self.max_sentences, req)
         self.system_prompt = instructions(req)
         with self._lock:  # one context, one model: calls from several threads take turns
+            self._turn += 1
             try:
                 for piece in shape_stream(self._raw_pieces(req), shaper):
                     if self.last_stats.get("ttft_s") is None:
@@ -405,15 +412,66 @@ class LlamaCppBackend(Backend):
                 self.last_stats["total_s"] = total
                 if self.last_stats.get("ttft_s") is None:
                     self.last_stats["ttft_s"] = total
+        self._start_prefill(req, shaper.text)  # only when the reply ran to its end (not closed early)
+
+    # ------------------------------------------------------------ prefill between turns
+
+    def _start_prefill(self, req: Realisation, reply: str) -> None:
+        """Evaluate the next turn's known head in the background: the call so far plus this reply.
+
+        The next prompt starts with these tokens when the engine keeps the reply as it was said;
+        if it does not (the guard replaced it), the prefix match simply stops earlier.
+        """
+        if not (self.prefill and self.kv_cache and reply.strip()):
+            return
+        nxt = replace(
+            req,
+            history=[
+                *req.history,
+                {"speaker": "debtor", "text": reply},
+                {"speaker": "collector", "text": "..."},
+            ],
+        )
+        head = self.render(build_messages(nxt)[:-1], req.persona, False)
+        ids = self.tokenize(head)
+        if len(ids) + self.max_new_tokens >= self.n_ctx:
+            return
+        turn = self._turn
+        self._prefill_thread = threading.Thread(
+            target=self._prefill, args=(ids, turn), name="llamacpp-prefill", daemon=True
+        )
+        self._prefill_thread.start()
+
+    def _prefill(self, ids: list[int], turn: int) -> None:
+        with self._lock:
+            if turn != self._turn or self.llm is None:  # the next turn came first: it encodes for itself
+                return
+            live = self._live_ids()
+            n = min(_common_prefix(live, ids), len(ids))
+            if n >= len(ids) or n < self._anchor - 2:
+                return
+            try:
+                self.llm.n_tokens = n  # eval() drops the cells from here on (the last direction)
+                self.llm.eval(ids[n:])
+            except Exception:  # nothing is lost but time: the next turn encodes its prompt itself
+                self.reset_cache()
+
+    def wait_prefill(self, timeout: float | None = None) -> None:
+        """Block until a background prefill has finished (tests and benchmarks)."""
+        thread = self._prefill_thread
+        if thread is not None:
+            thread.join(timeout)
 
     # ------------------------------------------------------------ the rest of the interface
 
     def describe(self) -> str:
         mode = "greedy" if self.temperature <= 0 else f"sampled t={self.temperature} top_p={self.top_p}"
         cache = "kv cache on" if self.kv_cache else "kv cache off"
+        cache += ", prefill" if self.kv_cache and self.prefill else ""
         return f"llamacpp {self.path.name} (threads={self.threads}, n_ctx={self.n_ctx}, {cache}, {mode})"
 
     def close(self) -> None:
+        self.wait_prefill()
         self._saved.clear()
         llm, self.llm = getattr(self, "llm", None), None
         if llm is not None and hasattr(llm, "close"):
