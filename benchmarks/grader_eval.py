@@ -379,9 +379,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--set",
         dest="prefix",
-        choices=("eval", "heldout", "heldout2"),
+        choices=("eval", "heldout", "heldout2", "heldout3"),
         default="eval",
-        help="eval: the development set (lines + transcripts); heldout, heldout2: lines written later and never tuned on",
+        help="eval: the development set (lines + transcripts); heldout, heldout2, heldout3: lines written later and never tuned on",
     )
     ap.add_argument("--lines-only", action="store_true", help="skip the transcripts")
     ap.add_argument("--transcripts-only", action="store_true", help="skip the lines")
