@@ -22,6 +22,7 @@ from grading.ptp import amounts, extract_ptp
 from grading.results import ActHit, Analysis, Context, Finding
 from grading.semantic import match as semantic_match
 from grading.semantic import sentences
+from grading.veiled import veiled_findings
 
 __all__ = ["ActHit", "Analysis", "Context", "Finding", "analyze", "analyze_many", "embedder_status"]
 
@@ -104,6 +105,7 @@ def analyze(text: str, ctx: Context | None = None, *, semantic: bool = True, _ve
 
     findings = lexical_findings(norm, ctx)
     findings += context_findings(norm, ctx, mentions_debt, findings)
+    findings += veiled_findings(norm, ctx, findings)
 
     used_semantic = False
     emb = embeddings.get_embedder() if semantic and text.strip() else None

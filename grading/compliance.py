@@ -26,6 +26,7 @@ _FILLERS = (
     r"calling|contact|contacting|come|coming|send|sending|threaten|threatening|tell|telling|say|saying|use|using|"
     r"file|filing|as|from|that|this|it|is|are|will|would|gonna|one|actually|really|let|show|up|at|us|me|them|him|"
     r"her|considered|treated|charged|with|want|you're|you are|wanting|mean|trying|try|intend|plan|planning|here|about|like|work|"
+    r"authorized|permitted|in a position|the authority|position|"
     r"works|working|represent|representing|affiliated|part|associated|employed|"
     r"something|anything|for|by|over|on|of|in|make|making|put|putting|allowed|able|legally|could|can|should|need|"
     r"and|or|so|afraid|worried|worry|ask|asking|someone|somebody|anybody|in|jail|sent|taken|some|just"
@@ -57,7 +58,9 @@ _DARE = {
 _REPORTED = {
     "zh": re.compile(
         r"((不要|别|不能|请勿|不许|不该|不准|不可以)(再)?(说|讲|骂|叫|喊|称呼|用)(我|人|别人|我们|对方|您|你)?(是)?(个)?"
-        r"|(说|骂|叫|喊)(我|我们)(是)?(个)?|(您|你)(刚才)?(说|讲|骂|提到)(的)?|这样的?字眼|像)\s*[\"'「『]?$"
+        r"|(说|骂|叫|喊)(我|我们)(是)?(个)?|(您|你)(刚才)?(说|讲|骂|提到)(的)?|这样的?字眼|像"
+        r"|(我|我们)(从来|刚才|可)?(没有|没|不会|从没|绝不|并没有|并没)(说|骂|叫|称呼|讲|认为)(过)?(您|你)?(是)?(个)?)"
+        r"\s*[\"'「『]?$"
     ),
     "en": re.compile(
         r"(\b(don'?t|do not|never|stop|no need to|not going to|won'?t|didn'?t|please don'?t|not)\s+"
@@ -65,16 +68,20 @@ _REPORTED = {
         r"words?|names?|language|like|an?|the|word|other|others|staff))*"
         r"|\b(words?|names?|language|terms?|things)\s+like|\bcalled\s+(me|us)(\s+an?)?"
         r"|\b(you|he|she|they)\s+(said|say|called me|call me|told me|feel|felt|think|thought|call yourself|called yourself)"
-        r"(\s+(that|you|you'?re|you were|feel|felt|like|i'?m|i am|we'?re|we are|an?|some))*|\bthe word)"
+        r"(\s+(that|you|you'?re|you were|feel|felt|like|i'?m|i am|we'?re|we are|an?|some|to))*|\bthe word"
+        r"|\b(i|we) (never|didn'?t|did not|wouldn'?t|would never|won'?t|don'?t|do not) (call(ed)?|say|said)"
+        r"( that)?( you)?( were| are| was)?( an?)?)"
         r"\s*['\"]?\s*$"
     ),
 }
 _CIVIL = {
     "zh": re.compile(
         r"(不要|别|请勿|不许|不能|请).{0,8}(说|讲|骂|用|叫)|这(样|种|类|个)的?(话|字眼|词|字|说法)|文明|其实|指的是"
+        r"|(不是|不用|不说|没人用)[^，。]{0,6}(词|字眼|说法)|当没听见|就当没听到"
     ),
     "en": re.compile(
-        r"\b(words? like|language like|names? like|don'?t (say|use|call)|please|civil|respectful|language|not to|that way)\b"
+        r"\b(words? like|language like|names? like|don'?t (say|use|call)|please|civil|respectful|language|not to|that way"
+        r"|(isn'?t|is not|not) a (word|term|name|label)|(words?|terms?|names?) (we|i) (don'?t|do not|never|won'?t) use)\b"
     ),
 }
 # Enforcement described as the outcome of a court process is truthful, not a fake threat.

@@ -1083,8 +1083,6 @@ NEGATIVES += [
 
 # Lines the detector still misses or wrongly flags, with why.
 XFAIL: dict[str, str] = {
-    "小心你家的狗，最近外面不太平。": "harm to a pet hinted by 'it is not safe out there'; the menace lives in the "
-    "pairing, not in any word",
     "你要是还想好好过日子，就别惹我们。": "a conditional 'if you want a quiet life, don't cross us' with no harm verb",
     "我们去你家的时候，希望你在家。": "a visit announced politely; the threat is only in the setting",
     "你那个小卖部开得好好的，别哪天突然关门了。": "harm to a business hinted through an innocent outcome "

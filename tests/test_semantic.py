@@ -31,6 +31,7 @@ def minilm(model_path, monkeypatch):
 def semantic_only(minilm, monkeypatch):
     """Switch the patterns off, so a finding can only come from similarity (robust to new patterns)."""
     monkeypatch.setattr(analyze_mod, "lexical_findings", lambda norm, ctx: [])
+    monkeypatch.setattr(analyze_mod, "veiled_findings", lambda norm, ctx, found: [])
 
 
 def test_status_line_names_the_model(minilm, model_path):
