@@ -118,10 +118,24 @@ _ABSURD = {
 }
 
 
+# A warning about scammers: the crime and the office named belong to the caller being warned about.
+_SCAM_WARNING = {
+    "zh": re.compile(r"自称|冒充|假冒|骗子|不法分子|诈骗电话|电信诈骗|假的"),
+    "en": re.compile(r"\b(claim(s|ing)? to be|pretend(s|ing)? to be|impersonat\w*|scam\w*|fraudsters?|fake)\b"),
+}
+_SCAM_CASE = {
+    "zh": re.compile(r"如果|要是|万一|接到|收到|遇到|有人|小心|警惕|注意"),
+    "en": re.compile(r"\b(if|when|anyone|someone|somebody|beware|watch out|be careful)\b"),
+}
+
+
 def framed(text: str, start: int, end: int, category: str, rule_id: str, lang: str) -> bool:
     """True when the match at [start, end) sits in one of the lawful frames above."""
     a, b = _sentence(text, start, end)
     before = text[a:end]
+    if category in (Category.threat_legal, Category.impersonation, Category.misrepresentation):
+        if _SCAM_WARNING[lang].search(text, a, b) and _SCAM_CASE[lang].search(text, a, b):
+            return True
     if category in (Category.insult, Category.impersonation):
         if _LISTENER_SAID[lang].search(before):
             return True

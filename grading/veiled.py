@@ -39,25 +39,28 @@ _ZH = {
         r"家人|家里人|一家老小|全家|老婆|媳妇|老公|丈夫|妻子|爱人|对象|孩子|儿子|女儿|闺女|小孩|娃|宝宝|宝贝",
         r"父母|爸妈|你爸|你妈|老爸|老妈|老人|老母亲|老父亲|爷爷|奶奶|姥姥|姥爷|外婆|外公|兄弟姐妹|亲人",
         r"学校|幼儿园|小学|中学|初中|高中|上学|放学|接送|校门",
-        r"家门|你家|家里|楼下|小区|住址|住的地方|老家|房子|宅子|院子|店里|店铺|铺子|门面|档口|厂里|厂子",
-        r"车子|你的车|那辆车|车窗|回家|下班|出门|走夜路|夜路|路上|一个人|独自|路灯|晚上|半夜|夜里|深夜",
+        r"家门|你家|家里|楼下|小区|住址|住的地方|老家|房子|宅子|院子|店里|店铺|铺子|门面|档口|厂里|厂子|摊|生意|买卖",
+        r"车子|你的车|那辆车|车窗|电动车|摩托|单车|轮胎|车胎|玻璃|回家|下班|出门|走夜路|夜路|路上|一个人|独自|路灯|晚上|半夜|夜里|深夜",
         r"身体|腿|胳膊|手指|脸|命|身子|健康|平安|邻居|街坊",
     ),
     # hedges and frames that turn a harmless topic into menace
     "menace": _alt(
         r"小心|当心|留个?心眼|留点?神|多留意|注意点|保不齐|保不准|难保|说不准|说不好|不好说|说不清|讲不清",
         r"谁也说不准|谁知道|谁也不知道|难说|掂量|看着办|好自为之|等着瞧|走着瞧|你懂的|你懂我意思|你明白我的意思",
-        r"可爱|漂亮|乖巧|挺乖|长得真|可惜了|可就|就不好了|就麻烦了|天有不测|不太平|不安全|出点?事|出个?意外",
+        r"水灵|标致|机灵|不担心吗|担心吗|放心吗|多危险|可爱|漂亮|乖巧|挺乖|长得真|可惜了|可就|就不好了|就麻烦了|天有不测|不太平|不安全|出点?事|出个?意外",
+        r"没人说得清|没人知道|谁也拦不住|谁也管不了|经得起|经不起|禁得起|受得了吗|吃得消|扛得住|别怪别人|别怪",
         r"后果自负|什么后果|有什么后果|别怪我|别说我没提醒|没提醒你|我可提醒|提醒你一句|哪天|那天",
     ),
     # harm named by euphemism or colloquial verb
     "harm": _alt(
         r"出事|出点事|出意外|意外|磕了碰了|磕着碰着|磕磕碰碰|缺胳膊|少条腿|断手断脚|着火|着了火|失火|起火|火灾",
         r"车祸|受伤|送.{0,3}医院|进医院|躺医院|见血|见红|破相|好受|遭殃|吃苦头|吃亏|收拾|废了|弄残|弄死|做掉|办了",
-        r"砍|kan|揍|捅|泼油漆|泼漆|砸|卸了|打断|打残|好看的",
+        r"教你做人|长长?记性|颜色看看|有你好看|有你受的|兜着走|砍|kan|揍|捅|泼油漆|泼漆|砸|卸了|打断|打残|好看的|被人?.{0,2}(掀|砸|烧|扎|划|泼|堵|打)了?",
     ),
     # people brought along
-    "crew": _alt(r"兄弟|弟兄|哥们|几个人|一帮人|一群人|找人|叫人|带人|朋友们|社会上的|道上的|小弟|手下"),
+    "crew": _alt(
+        r"(早晚|迟早|总会|自然)有人|兄弟|弟兄|哥们|几个(朋友|兄弟|哥们|人)|一些朋友|派人|我们的人|几个人|一帮人|一群人|找人|叫人|带人|朋友们|社会上的|道上的|小弟|手下"
+    ),
     "visit": _alt(
         r"上门|登门|去你|到你|来你|找你|堵你|去店里|喝喝?茶|坐坐|串串?门|拜访|聊聊|谈谈|会会|见见|门口等"
     ),
@@ -70,7 +73,7 @@ _ZH = {
     "legal": _alt(
         r"坐牢|牢里|牢饭|大牢|高墙|铁窗|号子|看守所|拘留|派出所|公安|警察|民警|穿制服|制服|手铐|铐走|抓走|被抓",
         r"抓进去|抓jin|抓人|逮捕|拘捕|通缉|立案|刑事|犯罪|犯法|案底|判刑|判你|坐几年|下半辈子|蹲几年|移交|相关部门",
-        r"有关部门|经侦|找你谈话|约谈|传唤|查封|没收|拍卖你|冻结你|进去",
+        r"在?里[面边](过|待|蹲|住)|有关部门|经侦|找你谈话|约谈|传唤|查封|没收|拍卖你|冻结你|进去",
     ),
     "certain": _alt(
         r"就|肯定|一定|马上|很快|立刻|等着|到时候|迟早|早晚|恐怕|就得|已经|下一步|明天|今天|这周|月底前|跑不了"
@@ -81,7 +84,7 @@ _ZH = {
         r"挂出|公布|曝光|告诉|通知|上门|登门|拉横幅|喇叭|广播|响一次|要账|催账|讨债|登报",
     ),
     "audience": _alt(
-        r"同事|领导|老板|上司|单位|公司|全公司|亲戚|亲朋|朋友|通讯录|联系人|邻居|街坊|小区|村里|村口|老家|家族群",
+        r"你们村|全村|村里人|镇上|街坊四邻|同事|领导|老板|上司|单位|公司|全公司|亲戚|亲朋|朋友|通讯录|联系人|邻居|街坊|小区|村里|村口|老家|家族群",
         r"亲戚群|同学群|业主群|朋友圈|所有人|每个人|大家|客户|学校|老师|家长群|告示|公示|当着",
     ),
     "escalate": _alt(
@@ -104,6 +107,10 @@ _ZH = {
         r"配合调查|协助调查|接受调查|核实你的财产|财产情况|到案|立案调查|官方通知|正式通知|不是银行打"
     ),
     # amounts and scope beyond the account
+    "consent": _alt(r"预约|同意|征得|方便的时间|您方便"),
+    "farewell": _alt(r"注意安全|路上(小心|慢点)|早点休息|明天再联系|再联系|回头聊|再见"),
+    "kin": _alt(r"孩子|儿子|女儿|闺女|老婆|媳妇|老公|爸妈|父母|老人|家人|学校|幼儿园|小学|放学|上学"),
+    "contract": _alt(r"按(照)?(合同|协议|约定|条款)|(合同|协议)(约定|规定|里|上)|根据(合同|协议)"),
     "amount_jump": _alt(r"翻倍|翻番|翻[一两三几]倍|[一两二三四五几十]倍|加倍|自动加|利滚利|滚到|涨到|滚成"),
     "scope": _alt(
         r"名下所有|所有的?(卡|银行|账户)|别的银行|其他银行|全部银行|所有银行|全国|连别的|一起(停|冻|封)|同步冻结"
@@ -124,7 +131,7 @@ _ZH = {
         r"不能|不允许|禁止|严禁|不得",
     ),
     "lawful": _alt(
-        r"征信|信用记录|诉讼|起诉|法院判决|依法|罚息|滞纳金|违约金|分期|减免|协商|冒充|冒用|骗子|诈骗|不法分子|报案",
+        r"照顾好|早日康复|保重身体|顾好自己|打120|报警|征信|信用记录|诉讼|起诉|法院判决|依法|罚息|滞纳金|违约金|分期|减免|协商|冒充|冒用|骗子|诈骗|不法分子|报案",
         r"报警|回执|官方渠道|客服热线|投诉|理解|难处|体谅|不容易|辛苦|(您|你)可以(去|到|向|找)",
     ),
 }
@@ -142,14 +149,14 @@ _EN = {
         r"\b(would be a (shame|pity)|be a (real )?shame|shame if|pity if|accidents (happen|do happen)",
         r"accidents? (can|could|might) happen|can'?t guarantee|no guarantees?|who knows|you never know",
         r"never know what|anything (can|could) happen|things happen|stuff happens|hate for|would hate|you'?d hate",
-        r"wouldn'?t want|hard way|in person|explain things|watch your back|be careful|careful out there|stay safe",
+        r"wouldn'?t want|hard way|in person|explain things|watch your back|be careful|careful out there",
         r"lock your doors|cute|pretty|lovely|adorable|nice (house|car|family|place|truck|kids)|just saying",
         r"for your own good|over your shoulder|sleep well|sweet dreams|get a visit|knows where|we know where",
-        r"i know where|not so safe|unfortunate|keep an eye on)\b",
+        r"i know where|not so safe|unfortunate|keep an eye on|have a way of)\b",
     ),
     "harm": _alt(
         r"\b(hurt(?! your (credit|score|rating|chances|record))|get hurt|accident|injur\w*|in the hospital",
-        r"end up in (the )?hospital|on fire|set fire|burn (it|down|your)|burned down|broken (bones?|legs?|arms?|jaw|nose)",
+        r"end up in (the )?hospital|on fire|set fire|catch(es|ing)? fire|go up in flames|break more than|burn (it|down|your)|burned down|broken (bones?|legs?|arms?|jaw|nose)",
         r"break (your|his|her|every|those|that)|smash\w*|bruis\w*|bleed\w*|b[o0]dy ?bags?|grave|funeral",
         r"regret(?! to)|shot(?! at (a|the|settling|this))|shoot(?! (you |me |us )?(an?|the|over|quick|back|me)\b)",
         r"bullet|b-u-l-l-e-t|guns?|knife|wreck\w*|beat (you|him|her|it out)|beat(ing|en) (you|up)|slash\w*",
@@ -166,7 +173,7 @@ _EN = {
     ),
     "cond": _alt(
         r"\b(if (you|this|it) (don'?t|isn'?t|won'?t|doesn'?t|keep)|keep (this up|dodging|ignoring|stalling",
-        r"playing|screwing|messing|avoiding|hiding|it up)|unless|otherwise|or else|over (four|five|a few|\$)",
+        r"playing|screwing|messing|avoiding|hiding|it up)|unless|otherwise|or else|(who|that) (don'?t|doesn'?t|won'?t|never) pay|don'?t pay|not paying|refuse to pay|stiff(s|ing|ed)? (us|me|the bank)|over (four|five|a few|\$)",
         r"\w+ grand|for a few (hundred|thousand))\b",
     ),
     "legal": _alt(
@@ -217,6 +224,17 @@ _EN = {
         r"badge number|official notice|the authorities)\b",
     ),
     "auth_act": _alt(r"\b(official notice|cooperate with (me|us|the investigation)|under investigation)\b"),
+    "consent": _alt(r"\b(appointment|with your (consent|permission)|if you agree|schedule|convenient)\b"),
+    "farewell": _alt(
+        r"\b(take care|drive safe|stay safe|get home safe|have a good (night|evening|day|weekend)|talk (to you )?"
+        r"(soon|tomorrow)|call me (tomorrow|back|later))\b"
+    ),
+    "kin": _alt(
+        r"\b(kids?|children|son|daughter|wife|husband|mother|mom|father|dad|parents|school|elementary)\b"
+    ),
+    "contract": _alt(
+        r"\b(under|per|according to|in|at the rate in) (your|the) (card |loan |cardholder )?(agreement|contract|terms)\b"
+    ),
     "amount_jump": _alt(
         r"\b(doubles?|doubled|doubling|triples?|tripled|quadruple\w*|balance is now|jumps? to|goes up to",
         r"balloons?|all the (p[e3]nalties|fees)|penalt\w* (of|will)|\d+ ?% (a|per) (day|week))\b",
@@ -236,10 +254,10 @@ _EN = {
     "surcharge": _alt(
         r"\b(new|extra|added|additional|all the|with the) (fees|p[e3]nalt\w*|charges|surcharges?)\b"
     ),
-    "you": _alt(r"\b(you|your|you'?re|a grown (man|woman|adult))\b"),
+    "you": _alt(r"\b(you|your|yours|you'?re|a grown (man|woman|adult))\b"),
     "mock": _alt(
         r"\b(born|brains?|head|ears|skull|mirror|iq)\b.{0,25}\b(useless|empty|echo|nothing|embarrassed|ashamed",
-        r"practice|rocks|hollow|vacancy|dead weight)\b",
+        r"practice|rocks|hollow|vacancy|dead weight)\b|\b(brains?|iq|sense|smarts) of an?\b|\bdumber than\b|\b(single|one|working|two) brain cells?\b",
         r"\b(useless|embarrassed|ashamed|empty)\b.{0,25}\b(born|brains?|head|ears|skull|mirror)\b",
     ),
     "neg": _alt(
@@ -249,7 +267,8 @@ _EN = {
     "lawful": _alt(
         r"\b(credit report|credit bureaus?|lawsuit|sue|judgment|court order|lawful|by law|late fee|interest",
         r"settlement|scam\w*|fraudster|impersonat\w*|police report|identity theft|dispute|verify|legitimate",
-        r"sorry to hear|i understand|that must be|i'm sorry|you (can|may|could) (file|call|contact|reach))\b",
+        r"sorry to hear|i understand|that must be|things are hard|hard time|tough time|going through|get well",
+        r"i'm sorry|you (can|may|could) (file|call|contact|reach))\b",
     ),
 }
 # Tag questions carry a negation that negates nothing ("wouldn't you?", "对吧").
@@ -262,7 +281,7 @@ _TAG = {
 # "Not us next time, but men in uniform": the negation rules out the harmless alternative, it negates nothing.
 _CONTRAST = {
     "zh": re.compile(
-        r"(就)?不(再)?是[^，。！？,!?]{0,16}[，,]?\s*(而|就|那)?(?<![不也])是|不只是|不光是|不仅仅是"
+        r"(就)?不(再)?是[^，。！？,!?]{0,16}[，,]?\s*((而|就|那)?(?<![不也])是|得|要|会)|不只是|不光是|不仅仅是"
     ),
     "en": re.compile(
         r"\b(won'?t|will not|isn'?t|is not|not) (be )?(just )?(us|me|a (phone )?call|a letter|a collector)\b"
@@ -285,16 +304,21 @@ _COMBOS = (
     (Category.harassment, "call_flood", "contact", "freq", ()),
     (Category.harassment, "call_flood", "contact", "hours", ()),
     (Category.harassment, "shaming", "audience", "escalate", ("lawful",)),
+    (Category.harassment, "shaming", "visit", "audience", ("lawful", "consent")),
     (Category.impersonation, "", "self", "authority", ("lawful", "near")),
     (Category.impersonation, "", "auth_act", "auth_act", ("lawful",)),
-    (Category.misrepresentation, "inflated_amount", "amount_jump", "certain", ("lawful",)),
-    (Category.misrepresentation, "inflated_amount", "amount_jump", "cond", ("lawful",)),
-    (Category.misrepresentation, "inflated_amount", "amount_jump", "surcharge", ("lawful",)),
+    (Category.misrepresentation, "inflated_amount", "amount_jump", "certain", ("contract",)),
+    (Category.misrepresentation, "inflated_amount", "amount_jump", "cond", ("contract",)),
+    (Category.misrepresentation, "inflated_amount", "amount_jump", "surcharge", ("contract",)),
     (Category.insult, "demeaning", "you", "mock", ()),
     (Category.insult, "name_calling", "you", "mock", ()),
     (Category.misrepresentation, "false_consequence", "scope", "block", ()),
     (Category.misrepresentation, "false_waiver", "waive", "own_power", ()),
 )
+_ANAPHOR = {
+    "zh": re.compile(r"[^，。！？,!?]{0,6}(他们|她们|那帮|这帮|那些人)"),
+    "en": re.compile(r"\s*(\w+\s+){0,2}(they|them|those guys|these guys)\b"),
+}
 # Classes too common to carry a negation's scope (a "就" or "will" inside a contrast means nothing).
 _WEAK = {"certain", "cond", "you", "agent"}
 # Shaming needs contact as well as an audience and an escalation: checked as a third class.
@@ -357,9 +381,12 @@ def veiled_findings(norm: Normalized, ctx: Context, found: list[Finding]) -> lis
     text = norm.clean.text
     have = {str(f.category) for f in found}
     out: list[Finding] = []
-    for a, b in _sentences(text):
+    spans = _sentences(text)
+    # "Some friends of mine live near you. They might stop by.": a threat carried over by a pronoun
+    pairs = [(x[0], y[1]) for x, y in zip(spans, spans[1:], strict=False) if _ANAPHOR[lang].match(text, y[0])]
+    for a, b in spans + pairs:
         for cat, suffix, c1, c2, vetoes in _COMBOS:
-            if str(cat) in have:
+            if str(cat) in have or ((a, b) in pairs and cat != Category.threat_violence):
                 continue
             h1, h2 = _hits(fams[c1], text, a, b), _hits(fams[c2], text, a, b)
             if not h1 or not h2 or (c1 == c2 and len(h1) < 1):
@@ -382,6 +409,9 @@ def veiled_findings(norm: Normalized, ctx: Context, found: list[Finding]) -> lis
                 h1, h2 = [near[0][0]], [near[0][1]]
             if any(fams[v].search(text, a, b) for v in vetoes if v != "near"):
                 continue
+            if cat == Category.threat_violence and fams["farewell"].search(text, a, b):
+                if not fams["kin"].search(text, a, b):
+                    continue  # "drive safe tonight, talk tomorrow": a sign-off, unless it names the family
             conds = _hits(fams["cond"], text, a, b) if "cond" in fams else []
             strong = [h for c, hs in ((c1, h1), (c2, h2)) if c not in _WEAK for h in hs]
             if _negated(fams, text, a, b, lang, h1 + h2 + h3 + conds, strong):
