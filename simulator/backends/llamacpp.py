@@ -305,7 +305,8 @@ class LlamaCppBackend(Backend):
         if n <= 0:
             return
         self._saved = [s for s in self._saved if s.ids[: len(ids)] != ids]  # a stale copy of the same call
-        self._saved.append(_Saved(ids, bytes(buf[:n]), self._anchor, time.monotonic()))
+        data = ctypes.string_at(ctypes.addressof(buf), n)  # slicing a ctypes array would build a list of ints
+        self._saved.append(_Saved(ids, data, self._anchor, time.monotonic()))
         while len(self._saved) > self.cache_slots - 1:
             self._saved.remove(min(self._saved, key=lambda s: s.used))
 
