@@ -7,6 +7,10 @@ on the same conversation, so the ratio shows what the cache buys.
 
     python benchmarks/turn_latency.py                        # scripted + a tiny random local model
     python benchmarks/turn_latency.py --model FILE.gguf --runs 3 --show
+    python benchmarks/turn_latency.py --backend llamacpp --model FILE.gguf --threads 2 --show
+    python benchmarks/turn_latency.py --backend llamacpp --model FILE.gguf --persona en-vain-realtor
+
+The collector script follows the persona's locale (zh-CN or en-US).
 """
 
 from __future__ import annotations
@@ -69,6 +73,59 @@ SLOTS_ZH = {
     "can_pay_now": "6000元",
     "debtor_name": "陈志远",
 }
+SCRIPT_EN = [
+    (None, "greet", {"mood": "neutral"}),
+    (
+        "Hello, this is Sam with Sterling & Vance Bank card services. May I speak with Vanessa Whitaker?",
+        "ask_who",
+        {"mood": "wary", "trust": 0.2},
+    ),
+    (
+        "I'm calling from Sterling & Vance about your Onyx account. Is this Ms. Whitaker?",
+        "confirm_identity",
+        {},
+    ),
+    (
+        "Thank you. Your Onyx card payment is 41 days past due, with $7,320 owing. What happened?",
+        "excuse",
+        {"mood": "irritated", "anger": 0.5},
+    ),
+    ("I understand. A late payment does get reported to the credit bureaus, though.", "downplay", {}),
+    ("It may not be much to you, but interest and late fees keep adding up each month.", "question", {}),
+    (
+        "Per your cardmember agreement, interest accrues daily on the past-due balance.",
+        "vent",
+        {"anger": 0.75},
+    ),
+    ("I hear you, and I appreciate you being a long-time cardmember.", "stall", {"mood": "calm"}),
+    ("Would you be able to take care of this today?", "plead", {"mood": "calm"}),
+    ("Between us, this stays on your account only. What's making it hard right now?", "disclose_reason", {}),
+    ("That makes sense, the market is slow. How much could you pay now?", "bargain", {"trust": 0.6}),
+    ("A partial payment is fine, and we can schedule the rest.", "question", {"mood": "cooperative"}),
+    ("After a partial payment interest continues, but the account stops aging further.", "bargain", {}),
+    ("Could you do $2,000 by this Friday?", "stall", {"mood": "calm"}),
+    ("Setting a date now means we won't need to keep calling you.", "vent", {"anger": 0.5}),
+    ("I'm sorry for the frustration, I just want to protect your standing with us.", "bargain", {}),
+    ("So $2,000 by Friday, does that work?", "promise", {"mood": "relieved", "willingness": 0.8}),
+    ("Let me confirm: $2,000 by November 27 through online banking, correct?", "confirm_promise", {}),
+    ("And the remaining $5,320 after your December closing, is that right?", "question", {}),
+    ("Thank you for your time, Ms. Whitaker. Have a good day.", "thank", {"mood": "cooperative"}),
+]
+SLOTS_EN = {
+    "amount": "$2,000",
+    "date": "November 27",
+    "channel": "online banking",
+    "amount_due": "$7,320",
+    "can_pay_now": "$2,000",
+    "debtor_name": "Vanessa Whitaker",
+}
+
+
+def script_for(persona) -> tuple[list, dict, str]:
+    """The collector script, the facts and the filler for an empty reply, in the persona's locale."""
+    if str(getattr(persona, "locale", "zh-CN")).startswith("en"):
+        return SCRIPT_EN, SLOTS_EN, "Mm-hm."
+    return SCRIPT_ZH, SLOTS_ZH, "嗯。"
 
 
 def pct(values: list[float], q: float) -> float:
@@ -86,18 +143,20 @@ def rss_mb() -> tuple[float, float]:
     return now, peak
 
 
-def play(backend, persona, turns: int, history: list[dict] | None = None) -> list[dict]:
+def play(backend, persona, turns: int, history: list[dict] | None = None, think: float = 0.0) -> list[dict]:
     """One call of `turns` debtor turns; returns per-turn timings and the text.
 
     With `history` given (the transcript of an earlier run), the collector and debtor lines are
-    replayed from it so a second mode times exactly the same prompts.
+    replayed from it so a second mode times exactly the same prompts. `think` seconds pass between
+    turns, as while a trainee reads the reply and types (a backend may prepare the next turn then).
     """
     out, hist = [], []
+    script, slots, filler = script_for(persona)
     for i in range(turns):
-        line, move, state = SCRIPT_ZH[i % len(SCRIPT_ZH)]
+        line, move, state = script[i % len(script)]
         if line:
             hist.append({"speaker": "collector", "text": line})
-        req = Realisation(persona=persona, move=move, slots=dict(SLOTS_ZH), history=list(hist), state=state)
+        req = Realisation(persona=persona, move=move, slots=dict(slots), history=list(hist), state=state)
         started = time.perf_counter()
         first = None
         pieces = []
@@ -121,23 +180,26 @@ def play(backend, persona, turns: int, history: list[dict] | None = None) -> lis
                 },
             }
         )
-        reply = history[len(hist)]["text"] if history else (text or "嗯。")
+        reply = history[len(hist)]["text"] if history else (text or filler)
         hist.append({"speaker": "debtor", "text": reply})
+        if think > 0 and i + 1 < turns:
+            time.sleep(think)
     return out
 
 
-def transcript(turns: list[dict]) -> list[dict]:
+def transcript(turns: list[dict], persona) -> list[dict]:
     hist = []
+    script, _, filler = script_for(persona)
     for i, t in enumerate(turns):
-        line = SCRIPT_ZH[i % len(SCRIPT_ZH)][0]
+        line = script[i % len(script)][0]
         if line:
             hist.append({"speaker": "collector", "text": line})
-        hist.append({"speaker": "debtor", "text": t["text"] or "嗯。"})
+        hist.append({"speaker": "debtor", "text": t["text"] or filler})
     return hist
 
 
 def measure(
-    label: str, backend, persona, runs: int, turns: int, baseline: bool
+    label: str, backend, persona, runs: int, turns: int, baseline: bool, think: float = 0.0
 ) -> tuple[list[dict], list[dict]]:
     """Rows for the table: per turn of interest, p50/p95 of TTFT and reply time, with and without cache."""
     modes = {"cache": [], "no cache": []} if baseline else {"": []}
@@ -147,12 +209,12 @@ def measure(
         if hasattr(backend, "reset_cache"):
             backend.kv_cache = True
             backend.reset_cache()
-        first = play(backend, persona, turns)
+        first = play(backend, persona, turns, think=think)
         modes["cache" if baseline else ""].append(first)
         if baseline:
             backend.kv_cache = False
             backend.reset_cache()
-            modes["no cache"].append(play(backend, persona, turns, history=transcript(first)))
+            modes["no cache"].append(play(backend, persona, turns, history=transcript(first, persona)))
             backend.kv_cache = True
     rows = []
     now, peak = rss_mb()
@@ -194,7 +256,7 @@ def table(rows: list[dict]) -> str:
     lines = [head, "|" + "---|" * 12]
     for r in rows:
         tok = [r[k] if r[k] is not None else "-" for k in ("prompt", "reused", "encoded")]
-        gen = r["gen"] if r["prompt"] is not None else "-"
+        gen = f"{r['gen']:g}" if r["prompt"] is not None else "-"
         lines.append(
             f"| {r['backend']} | {r['mode'] or '-'} | {r['turn']} | {tok[0]} | {tok[1]} | {tok[2]} | {gen} "
             f"| {fmt_s(r['ttft_p50'])} | {fmt_s(r['ttft_p95'])} | {fmt_s(r['total_p50'])} "
@@ -234,15 +296,33 @@ def scripted_backend():
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", help="a real model for the transformers backend: hub id, folder or .gguf")
+    ap.add_argument(
+        "--backend",
+        choices=("transformers", "llamacpp"),
+        default="transformers",
+        help="backend for --model (llamacpp: a .gguf file run by llama.cpp; needs collectsim[llamacpp])",
+    )
+    ap.add_argument("--model", help="a real model: hub id, folder or .gguf (llamacpp: a .gguf file)")
     ap.add_argument("--runs", type=int, default=3, help="calls per backend (default 3)")
     ap.add_argument("--turns", type=int, default=20, help="turns per call (default 20)")
-    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: all cores)")
-    ap.add_argument("--int8", action="store_true", help="dynamic int8 quantization for --model")
+    ap.add_argument("--threads", type=int, default=None, help="model threads (default: all cores)")
+    ap.add_argument(
+        "--int8", action="store_true", help="dynamic int8 quantization for --model (transformers)"
+    )
     ap.add_argument("--persona", default="zh-vain-owner")
-    ap.add_argument("--no-tiny", action="store_true", help="skip the tiny random local model")
+    ap.add_argument(
+        "--no-tiny",
+        action="store_true",
+        help="skip the tiny random transformers model (always skipped for llamacpp)",
+    )
     ap.add_argument("--no-baseline", action="store_true", help="skip the no-cache re-encode baseline")
     ap.add_argument("--show", action="store_true", help="print the real model's replies of the first run")
+    ap.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds between turns with the cache on, as a trainee reads and types (default 0)",
+    )
     args = ap.parse_args(argv)
 
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
@@ -253,6 +333,7 @@ def main(argv: list[str] | None = None) -> int:
     notes: list[str] = []
     shown: list[tuple[str, list[dict]]] = []
     started, _ = rss_mb()
+    load_before = os.getloadavg()
 
     backend, notice = scripted_backend()
     if backend is None:
@@ -261,31 +342,40 @@ def main(argv: list[str] | None = None) -> int:
         rows += measure("scripted", backend, persona, max(args.runs, 20), args.turns, baseline=False)[0]
 
     def model_rows(label: str, model: str, **opts):
-        from simulator.backends.transformers import TransformersBackend
+        if args.backend == "llamacpp":
+            from simulator.backends.llamacpp import LlamaCppBackend as cls
+        else:
+            from simulator.backends.transformers import TransformersBackend as cls
 
         t0 = time.perf_counter()
-        b = TransformersBackend(model=model, threads=args.threads, **opts)
+        b = cls(model=model, threads=args.threads, **opts)
         notes.append(f"{label}: {b.describe()}; loaded in {time.perf_counter() - t0:.1f} s")
         try:
-            got, first = measure(label, b, persona, args.runs, args.turns, baseline=not args.no_baseline)
+            got, first = measure(
+                label, b, persona, args.runs, args.turns, baseline=not args.no_baseline, think=args.think
+            )
             shown.append((label, first))
             return got
         finally:
             b.close()
 
-    if not args.no_tiny:
+    if not args.no_tiny and args.backend == "transformers":
         from simulator.backends.transformers import build_tiny_model
 
         with tempfile.TemporaryDirectory() as tmp:
             rows += model_rows("tiny-qwen2 (random)", str(build_tiny_model(Path(tmp) / "tiny")))
     if args.model:
         label = Path(args.model).name if os.path.exists(args.model) else args.model
-        label += " int8" if args.int8 else ""
-        rows += model_rows(label, args.model, int8=args.int8)
+        if args.backend == "llamacpp":
+            rows += model_rows(label + " llama.cpp", args.model)
+        else:
+            label += " int8" if args.int8 else ""
+            rows += model_rows(label, args.model, int8=args.int8)
 
     print(
-        f"# turn latency: persona {persona.id}, {args.runs} run(s), {os.cpu_count()} cores, "
-        f"RSS at start {started:.0f} MB"
+        f"# turn latency: persona {persona.id}, {args.runs} run(s), {os.cpu_count()} cores, think {args.think} s, "
+        f"RSS at start {started:.0f} MB, load average {load_before[0]:.2f} at start and "
+        f"{os.getloadavg()[0]:.2f} at the end"
     )
     print(table(rows))
     for n in notes:
@@ -295,13 +385,14 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for r in model_reply:
         print(
-            f"- turn {r['turn']}: median reply {r['gen']} tokens; per-token ~"
+            f"- turn {r['turn']}: median reply {r['gen']:g} tokens; per-token ~"
             f"{fmt_s((r['total_p50'] - r['ttft_p50']) / max(1, r['gen'] - 1))} after the first"
         )
     for label, first in shown if args.show else []:
         print(f"\n{label}, replies of the first run:")
         for t in first:
-            line = SCRIPT_ZH[(t["turn"] - 1) % len(SCRIPT_ZH)][0]
+            script = script_for(persona)[0]
+            line = script[(t["turn"] - 1) % len(script)][0]
             print(f"  {t['turn']:2d} collector: {line or '(rings)'}\n     debtor [{t['move']}]: {t['text']}")
     return 0
 
