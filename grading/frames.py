@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from grading.acts import Category
+from grading.cues import DEBT_MENTION
 
 _SENT_END = "。！？!?；;\n"
 
@@ -118,10 +119,17 @@ _ABSURD = {
 }
 
 
+# A message the listener is asked to pass on, with no debt in it: a relay, not pressure on the family.
+_RELAY = {
+    "zh": re.compile(r"麻烦(您|你)|请(您|你)|能不能|可以帮"),
+    "en": re.compile(r"\b(please|could you|can you|would you|would you mind)\b"),
+}
 # A warning about scammers: the crime and the office named belong to the caller being warned about.
 _SCAM_WARNING = {
     "zh": re.compile(r"自称|冒充|假冒|骗子|不法分子|诈骗电话|电信诈骗|假的"),
-    "en": re.compile(r"\b(claim(s|ing)? to be|pretend(s|ing)? to be|impersonat\w*|scam\w*|fraudsters?|fake)\b"),
+    "en": re.compile(
+        r"\b(claim(s|ing)? to be|pretend(s|ing)? to be|impersonat\w*|scam\w*|fraudsters?|fake)\b"
+    ),
 }
 _SCAM_CASE = {
     "zh": re.compile(r"如果|要是|万一|接到|收到|遇到|有人|小心|警惕|注意"),
@@ -149,6 +157,9 @@ def framed(text: str, start: int, end: int, category: str, rule_id: str, lang: s
         for m in _TP_REASSURE[lang].finditer(text):
             if m.start() <= start and end <= m.end():
                 return True
+    if rule_id.endswith("contacts_pressure") and _RELAY[lang].search(text, a, start):
+        if not DEBT_MENTION[lang].search(text, a, b):
+            return True
     if rule_id.endswith("inflated_amount"):
         if _CONTRACT[lang].search(text, a, b) and not _ABSURD[lang].search(text, a, b):
             return True

@@ -36,11 +36,11 @@ def _alt(*words: str) -> str:
 _ZH = {
     # people and places a collector has no business bringing into a demand
     "target": _alt(
-        r"家人|家里人|一家老小|全家|老婆|媳妇|老公|丈夫|妻子|爱人|对象|孩子|儿子|女儿|闺女|小孩|娃|宝宝|宝贝",
+        r"家人|家里人|一家老小|全家|那口子|老伴|老爷子|老太太|老头子|老婆|媳妇|老公|丈夫|妻子|爱人|对象|孩子|儿子|女儿|闺女|小孩|娃|宝宝|宝贝",
         r"父母|爸妈|你爸|你妈|老爸|老妈|老人|老母亲|老父亲|爷爷|奶奶|姥姥|姥爷|外婆|外公|兄弟姐妹|亲人",
         r"学校|幼儿园|小学|中学|初中|高中|上学|放学|接送|校门",
         r"家门|你家|家里|楼下|小区|住址|住的地方|老家|房子|宅子|院子|店里|店铺|铺子|门面|档口|厂里|厂子|摊|生意|买卖",
-        r"车子|你的车|那辆车|车窗|电动车|摩托|单车|轮胎|车胎|玻璃|回家|下班|出门|走夜路|夜路|路上|一个人|独自|路灯|晚上|半夜|夜里|深夜",
+        r"夜班|小路|公园|菜市场|车子|你的车|那辆车|车窗|电动车|摩托|单车|轮胎|车胎|玻璃|回家|下班|出门|走夜路|夜路|路上|一个人|独自|路灯|晚上|半夜|夜里|深夜",
         r"身体|腿|胳膊|手指|脸|命|身子|健康|平安|邻居|街坊",
     ),
     # hedges and frames that turn a harmless topic into menace
@@ -48,21 +48,21 @@ _ZH = {
         r"小心|当心|留个?心眼|留点?神|多留意|注意点|保不齐|保不准|难保|说不准|说不好|不好说|说不清|讲不清",
         r"谁也说不准|谁知道|谁也不知道|难说|掂量|看着办|好自为之|等着瞧|走着瞧|你懂的|你懂我意思|你明白我的意思",
         r"水灵|标致|机灵|不担心吗|担心吗|放心吗|多危险|可爱|漂亮|乖巧|挺乖|长得真|可惜了|可就|就不好了|就麻烦了|天有不测|不太平|不安全|出点?事|出个?意外",
-        r"没人说得清|没人知道|谁也拦不住|谁也管不了|经得起|经不起|禁得起|受得了吗|吃得消|扛得住|别怪别人|别怪",
+        r"挺吓人|吓人|可不得了|不得了|可不一定|还能开几天|能开几天|没人说得清|没人知道|谁也拦不住|谁也管不了|经得起|经不起|禁得起|受得了吗|吃得消|扛得住|别怪别人|别怪",
         r"后果自负|什么后果|有什么后果|别怪我|别说我没提醒|没提醒你|我可提醒|提醒你一句|哪天|那天",
     ),
     # harm named by euphemism or colloquial verb
     "harm": _alt(
         r"出事|出点事|出意外|意外|磕了碰了|磕着碰着|磕磕碰碰|缺胳膊|少条腿|断手断脚|着火|着了火|失火|起火|火灾",
         r"车祸|受伤|送.{0,3}医院|进医院|躺医院|见血|见红|破相|好受|遭殃|吃苦头|吃亏|收拾|废了|弄残|弄死|做掉|办了",
-        r"教你做人|长长?记性|颜色看看|有你好看|有你受的|兜着走|砍|kan|揍|捅|泼油漆|泼漆|砸|卸了|打断|打残|好看的|被人?.{0,2}(掀|砸|烧|扎|划|泼|堵|打)了?",
+        r"摔一跤|摔跤|摔倒|叫救护车|教你做人|长长?记性|颜色看看|有你好看|有你受的|兜着走|砍|kan|揍|捅|泼油漆|泼漆|砸|卸了|打断|打残|好看的|被人?.{0,2}(掀|砸|烧|扎|划|泼|堵|打)了?",
     ),
     # people brought along
     "crew": _alt(
         r"(早晚|迟早|总会|自然)有人|兄弟|弟兄|哥们|几个(朋友|兄弟|哥们|人)|一些朋友|派人|我们的人|几个人|一帮人|一群人|找人|叫人|带人|朋友们|社会上的|道上的|小弟|手下"
     ),
     "visit": _alt(
-        r"上门|登门|去你|到你|来你|找你|堵你|去店里|喝喝?茶|坐坐|串串?门|拜访|聊聊|谈谈|会会|见见|门口等"
+        r"找(着|到|得到|得着)你|都能找|上门|登门|去你|到你|来你|找你|堵你|去店里|喝喝?茶|坐坐|串串?门|拜访|聊聊|谈谈|会会|见见|门口等"
     ),
     # non-payment or continued avoidance as the condition
     "cond": _alt(
@@ -81,14 +81,14 @@ _ZH = {
     # contact and publication
     "contact": _alt(
         r"打电话|打给|打到|打过电话|给你打|给你拨|拨|发短信|发信息|发消息|短信|微信|发到|发在|发群|群里|朋友圈|贴|张贴",
-        r"挂出|公布|曝光|告诉|通知|上门|登门|拉横幅|喇叭|广播|响一次|要账|催账|讨债|登报",
+        r"电话|来电|接到|挂出|公布|曝光|告诉|通知|上门|登门|拉横幅|喇叭|广播|响一次|要账|催账|讨债|登报",
     ),
     "audience": _alt(
-        r"你们村|全村|村里人|镇上|街坊四邻|同事|领导|老板|上司|单位|公司|全公司|亲戚|亲朋|朋友|通讯录|联系人|邻居|街坊|小区|村里|村口|老家|家族群",
+        r"群里|你们村|全村|村里人|镇上|街坊四邻|同事|领导|老板|上司|单位|公司|全公司|亲戚|亲朋|朋友|通讯录|联系人|邻居|街坊|小区|村里|村口|老家|家族群",
         r"亲戚群|同学群|业主群|朋友圈|所有人|每个人|大家|客户|学校|老师|家长群|告示|公示|当着",
     ),
     "escalate": _alt(
-        r"下一步|全部|所有|挨个|一个一个|每一个|都会|都得|天天|当着|让.{0,6}知道|欠款告示|欠钱的事|欠债"
+        r"大家|认不认识|下一步|全部|所有|挨个|一个一个|每一个|都会|都得|天天|当着|让.{0,6}知道|欠款告示|欠钱的事|欠债"
     ),
     "freq": _alt(
         r"天天|每天|每隔|隔.{0,3}分钟|每.{0,3}(分钟|小时)|一直打(?!不)|不停|轮番|轮流|打爆|连环|几十个|上百个|照样|反复",
@@ -104,7 +104,7 @@ _ZH = {
         r"监管部门|金融办|纪委|税务|街道办|仲裁委|调解中心|官方通知|正式通知|红头文件|案件编号|警号|工作证",
     ),
     "auth_act": _alt(
-        r"配合调查|协助调查|接受调查|核实你的财产|财产情况|到案|立案调查|官方通知|正式通知|不是银行打"
+        r"负责给你送达|送达文书|配合调查|协助调查|接受调查|核实你的财产|财产情况|到案|立案调查|官方通知|正式通知|不是银行打"
     ),
     # amounts and scope beyond the account
     "consent": _alt(r"预约|同意|征得|方便的时间|您方便"),
@@ -121,10 +121,11 @@ _ZH = {
     "agent": _alt(r"我(就|会|要|去|得)|我们(就|会|要|去)|找人|叫人"),
     "surcharge": _alt(r"新增|额外|附加|手续费|罚金|违约费|管理费|上门费|服务费|外访费|律师费"),
     "you": _alt(r"你|您"),
+    "limit": _alt(r"最多|不超过|只会|只在|仅在|之间|以内|(每天|一天|每周|一周)[^，。,]{0,8}[一两](次|回|通)"),
     "mock": _alt(
         r"(脑子|脑袋|脑瓜|智商|良心|脸皮|心眼|人性|耳朵|眼睛).{0,8}(有病|进水|浆糊|装的是|被驴踢|被门夹|城墙|厚|忘了",
         r"没装|没长|白长|喂狗|不好使|不够用|是摆设|坏了|有问题)|你.{0,4}(聋|瞎|傻)了|撒比|煞笔|沙比|傻比|特么|特码",
-        r"他喵|尼玛|草泥马|卧槽",
+        r"他喵|尼玛|草泥马|卧槽|(你这种人|像你这样的人|你这号人|你这样的人).{0,10}(丢脸|丢人|可耻|恶心|浪费|不配|多余|活着)",
     ),
     "neg": _alt(
         r"不会|不是|并不|并非|没有|不用|不必|无需|不涉及|不属于|不构成|别担心|不要担心|放心|绝不|从不|不可能",
@@ -152,11 +153,11 @@ _EN = {
         r"wouldn'?t want|hard way|in person|explain things|watch your back|be careful|careful out there",
         r"lock your doors|cute|pretty|lovely|adorable|nice (house|car|family|place|truck|kids)|just saying",
         r"for your own good|over your shoulder|sleep well|sweet dreams|get a visit|knows where|we know where",
-        r"i know where|not so safe|unfortunate|keep an eye on|have a way of)\b",
+        r"i know where|not so safe|unfortunate|keep an eye on|have a way of|something to think about|think about that|food for thought)\b",
     ),
     "harm": _alt(
         r"\b(hurt(?! your (credit|score|rating|chances|record))|get hurt|accident|injur\w*|in the hospital",
-        r"end up in (the )?hospital|on fire|set fire|catch(es|ing)? fire|go up in flames|break more than|burn (it|down|your)|burned down|broken (bones?|legs?|arms?|jaw|nose)",
+        r"end up in (the )?hospital|on fire|set fire|catch(es|ing)? fire|go up in flames|break more than|need (a|an) (doctor|ambulance|surgeon)|need stitches|burn (it|down|your)|burned down|broken (bones?|legs?|arms?|jaw|nose)",
         r"break (your|his|her|every|those|that)|smash\w*|bruis\w*|bleed\w*|b[o0]dy ?bags?|grave|funeral",
         r"regret(?! to)|shot(?! at (a|the|settling|this))|shoot(?! (you |me |us )?(an?|the|over|quick|back|me)\b)",
         r"bullet|b-u-l-l-e-t|guns?|knife|wreck\w*|beat (you|him|her|it out)|beat(ing|en) (you|up)|slash\w*",
@@ -173,7 +174,7 @@ _EN = {
     ),
     "cond": _alt(
         r"\b(if (you|this|it) (don'?t|isn'?t|won'?t|doesn'?t|keep)|keep (this up|dodging|ignoring|stalling",
-        r"playing|screwing|messing|avoiding|hiding|it up)|unless|otherwise|or else|(who|that) (don'?t|doesn'?t|won'?t|never) pay|don'?t pay|not paying|refuse to pay|stiff(s|ing|ed)? (us|me|the bank)|over (four|five|a few|\$)",
+        r"playing|screwing|messing|avoiding|hiding|it up)|if you (skip|miss)|unless|otherwise|or else|(who|that) (don'?t|doesn'?t|won'?t|never) pay|don'?t pay|not paying|refuse to pay|stiff(s|ing|ed)? (us|me|the bank)|over (four|five|a few|\$)",
         r"\w+ grand|for a few (hundred|thousand))\b",
     ),
     "legal": _alt(
@@ -185,7 +186,7 @@ _EN = {
     "certain": _alt(
         r"\b(will|'ll|gonna|going to|by (monday|tuesday|wednesday|thursday|friday|tomorrow|tonight|the end of)",
         r"next time|once|soon|today|tomorrow|this week|before long|any day|stops being|turns into|becomes",
-        r"they can|can pick|are coming|is coming|on (its|their) way)\b",
+        r"automatically|they can|can pick|are coming|is coming|on (its|their) way)\b",
     ),
     "contact": _alt(
         r"\b(call|calls|calling|called|ring|ringing|dial\w*|text\w*|messages?|email\w*|hear from (me|us)",
@@ -254,6 +255,9 @@ _EN = {
     "surcharge": _alt(
         r"\b(new|extra|added|additional|all the|with the) (fees|p[e3]nalt\w*|charges|surcharges?)\b"
     ),
+    "limit": _alt(
+        r"\b(at most|no more than|only (call|between|during)|between \d|up to (once|twice)|(once|twice) (a|per) (day|week))\b"
+    ),
     "you": _alt(r"\b(you|your|yours|you'?re|a grown (man|woman|adult))\b"),
     "mock": _alt(
         r"\b(born|brains?|head|ears|skull|mirror|iq)\b.{0,25}\b(useless|empty|echo|nothing|embarrassed|ashamed",
@@ -301,8 +305,8 @@ _COMBOS = (
     (Category.threat_violence, "veiled", "harm", "agent", ("lawful",)),
     (Category.threat_legal, "arrest_jail", "legal", "cond", ("lawful",)),
     (Category.threat_legal, "arrest_jail", "legal", "certain", ("lawful",)),
-    (Category.harassment, "call_flood", "contact", "freq", ()),
-    (Category.harassment, "call_flood", "contact", "hours", ()),
+    (Category.harassment, "call_flood", "contact", "freq", ("limit",)),
+    (Category.harassment, "call_flood", "contact", "hours", ("limit",)),
     (Category.harassment, "shaming", "audience", "escalate", ("lawful",)),
     (Category.harassment, "shaming", "visit", "audience", ("lawful", "consent")),
     (Category.impersonation, "", "self", "authority", ("lawful", "near")),
@@ -315,6 +319,13 @@ _COMBOS = (
     (Category.misrepresentation, "false_consequence", "scope", "block", ()),
     (Category.misrepresentation, "false_waiver", "waive", "own_power", ()),
 )
+
+
+def _short(sentence: str, lang: str) -> bool:
+    """A short second sentence is a tag-on to the first ("Just something to think about.")."""
+    return (len(sentence.split()) <= 6) if lang == "en" else (len(sentence.strip()) <= 8)
+
+
 _ANAPHOR = {
     "zh": re.compile(r"[^，。！？,!?]{0,6}(他们|她们|那帮|这帮|那些人)"),
     "en": re.compile(r"\s*(\w+\s+){0,2}(they|them|those guys|these guys)\b"),
@@ -383,7 +394,11 @@ def veiled_findings(norm: Normalized, ctx: Context, found: list[Finding]) -> lis
     out: list[Finding] = []
     spans = _sentences(text)
     # "Some friends of mine live near you. They might stop by.": a threat carried over by a pronoun
-    pairs = [(x[0], y[1]) for x, y in zip(spans, spans[1:], strict=False) if _ANAPHOR[lang].match(text, y[0])]
+    pairs = [
+        (x[0], y[1])
+        for x, y in zip(spans, spans[1:], strict=False)
+        if _ANAPHOR[lang].match(text, y[0]) or _short(text[y[0] : y[1]], lang)
+    ]
     for a, b in spans + pairs:
         for cat, suffix, c1, c2, vetoes in _COMBOS:
             if str(cat) in have or ((a, b) in pairs and cat != Category.threat_violence):
