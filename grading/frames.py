@@ -102,7 +102,7 @@ _TP_REASSURE = {
         r"[^.!?]{0,30}\b(pay|responsible|liable|cover)\b[^.!?]{0,30}"
     ),
 }
-# A charge tied to the signed agreement, not invented.
+# A charge tied to the signed agreement or to the event that triggers it, not invented.
 _CONTRACT = {
     "zh": re.compile(
         r"按(照)?(合同|协议|约定|条款|账单)|(合同|协议)(约定|规定|里|上|中)|根据(合同|协议|约定)"
@@ -111,6 +111,8 @@ _CONTRACT = {
         r"\b(under|per|according to|as (set out|stated|written) in|in)\s+(your|the)\s+(card\s+|loan\s+|"
         r"cardholder\s+)?(agreement|contract|terms)\b|\b(your|the)\s+(agreement|contract|terms)\s+"
         r"(allows?|provides?|says|sets?)\b"
+        # a fee named by the event that triggers it under any card or loan contract
+        r"|\b(returned|bounced|dishonou?red|nsf|late|missed)\s+(payment|check|cheque|debit)\b"
     ),
 }
 _ABSURD = {

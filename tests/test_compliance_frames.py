@@ -48,6 +48,8 @@ CLEAN = [
     # a charge grounded in the contract
     ("zh-CN", "按照合同约定，每次扣款失败会收取一笔手续费。", "debtor"),
     ("en-US", "A $35 late fee applies under the terms of your cardholder agreement.", "debtor"),
+    ("en-US", "Your check bounced, so the bounced check added a $30 charge to the account.", "debtor"),
+    ("en-US", "The returned payment added a $25 fee, and the balance is now $1,265.", "debtor"),
     # a workmate asked only for a callback
     ("zh-CN", "麻烦您转告您同事王强给我回个电话。", "third_party"),
     ("en-US", "Could you ask your coworker Dan to call me back? Thanks.", "third_party"),
@@ -72,6 +74,7 @@ CAUGHT = [
     ("en-US", "It's about your brother's Mastercard. He quit making payments in June.", TPD, "third_party"),
     ("en-US", "Under your agreement we can double the balance every day.", MIS, "debtor"),
     ("en-US", "We'll add a $500 collection fee if you don't pay today.", MIS, "debtor"),
+    ("en-US", "That returned payment means a $40 fee every day until you pay.", MIS, "debtor"),
 ]
 
 
