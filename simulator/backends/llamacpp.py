@@ -40,6 +40,11 @@ GET_MODEL_HINT = (
 SWITCH_MARGIN = 16  # a saved call is loaded back only when it covers this many more tokens than the live one
 
 
+def _tojson(x, ensure_ascii=False, indent=None, separators=None, sort_keys=False) -> str:
+    """The `tojson` filter as chat templates expect it (unescaped non-ASCII, like transformers)."""
+    return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
+
+
 @dataclass
 class _Saved:
     """The KV cache of a call that gave way to another, and the exact tokens it holds."""
@@ -63,7 +68,7 @@ class LlamaCppBackend(Backend):
         threads: int | None = None,
         n_ctx: int = 4096,
         n_batch: int = 512,
-        max_new_tokens: int = 60,
+        max_new_tokens: int = 96,
         temperature: float = 0.0,
         top_p: float = 0.9,
         repetition_penalty: float = 1.0,
@@ -79,6 +84,8 @@ class LlamaCppBackend(Backend):
         threads: llama.cpp threads for prompt and decode; default and upper bound = the cores this
             process may use (COLLECTSIM_TORCH_THREADS caps it, as for the transformers backend).
         n_ctx: context window in tokens; old turns are dropped from the prompt if a call outgrows it.
+        max_new_tokens: cap per reply; higher than the transformers backend's 60 because decoding is
+            cheap here and a small model may first repeat its direction (50+ tokens) before the line.
         temperature: 0 = greedy (reproducible); > 0 samples with top_p, seeded by `seed` or the request seed.
         repetition_penalty: on the tokens generated so far (1.0 = none; a .gguf carries no generation config).
         kv_cache: keep the KV cache between turns (off = re-encode the whole prompt, the baseline).
@@ -202,7 +209,7 @@ class LlamaCppBackend(Backend):
             lstrip_blocks=True,
             extensions=[jinja2.ext.loopcontrols],
         )
-        env.filters["tojson"] = lambda x, indent=None, **_: json.dumps(x, ensure_ascii=False, indent=indent)
+        env.filters["tojson"] = _tojson
         return env.from_string(template)
 
     def _is_special(self, text: str) -> int | None:
