@@ -289,6 +289,7 @@ class DebtorEngine:
             knows_debt=self.state.knows_debt,
             facts=facts,
             system_prompt=self._prompt,
+            heard=next((t["text"] for t in reversed(self.history) if t["speaker"] == "collector"), None),
         )
 
     def _finish(self, dec: Decision, analysis, text: str, reasons: list[str], notice: str | None) -> Reply:

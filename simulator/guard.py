@@ -1,7 +1,7 @@
 """The reply guard: a debtor line that breaks character never reaches the trainee.
 
 Small models swap roles ("please repay by Friday"), admit to being a model, echo their
-instructions, drift into another language, ramble, or let a spouse recite the debt they
+instructions or the caller's own line back, drift into another language, ramble, or let a spouse recite the debt they
 were never told about. Each check here names what went wrong so the engine can retry
 once and then fall back to the persona's own sample line for the move.
 """
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
@@ -121,6 +122,32 @@ def prompt_residue(
     return None
 
 
+_TO_PLAIN_YOU = str.maketrans({"您": "你"})
+
+
+def echoes_caller(text: str, heard: str | None, locale: str) -> str | None:
+    """The stretch of the caller's last line that makes up most of the reply, or None.
+
+    A small model given "您先别着急，我理解您……" tends to answer "我先别着急，我理解您……". Repeating
+    a date or an amount back ("10月23日前，6000元") is normal on the phone, so digits and
+    punctuation do not count towards the copied length, and the copy must be most of the reply.
+    """
+    if not heard or not text.strip():
+        return None
+    zh = locale == "zh-CN"
+    a = text.translate(_TO_PLAIN_YOU)
+    b = heard.translate(_TO_PLAIN_YOU)
+    if not zh:
+        a, b = a.lower(), b.lower()
+    m = SequenceMatcher(None, a, b, autojunk=False).find_longest_match(0, len(a), 0, len(b))
+    copied = a[m.a : m.a + m.size]
+    core = re.sub(r"[\W\d_]+", "", copied)
+    body = re.sub(r"[\W_]+", "", a)
+    if len(core) >= (6 if zh else 16) and len(re.sub(r"[\W_]+", "", copied)) >= 0.5 * len(body):
+        return text[m.a : m.a + m.size].strip()
+    return None
+
+
 def off_language(text: str, locale: str) -> bool:
     """A zh persona answering in English, or an en persona answering in Chinese."""
     cjk = len(_CJK.findall(text))
@@ -192,8 +219,12 @@ def check(
     knows_debt: bool = True,
     facts: list[str] | None = None,
     system_prompt: str | None = None,
+    heard: str | None = None,
 ) -> Verdict:
-    """Every reason `text` cannot be said by this persona (empty reasons = fine)."""
+    """Every reason `text` cannot be said by this persona (empty reasons = fine).
+
+    heard: the caller's last line, which the reply must not simply repeat.
+    """
     reasons = []
     locale = persona.locale
     if not text.strip():
@@ -210,6 +241,9 @@ def check(
     hit = prompt_residue(text, system_prompt, allowed)
     if hit:
         reasons.append(f"repeats its instructions: {hit!r}")
+    hit = echoes_caller(text, heard, locale)
+    if hit:
+        reasons.append(f"repeats the caller's line: {hit!r}")
     if off_language(text, locale):
         reasons.append(f"not in {locale}")
     long = too_long(text, persona)

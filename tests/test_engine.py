@@ -234,6 +234,18 @@ def test_stream_never_shows_a_collector_line():
     assert "华信银行" not in shown and shown in eng.persona.sample_lines["confirm_identity"]
 
 
+def test_a_reply_that_parrots_the_collector_is_replaced():
+    def parrot(req):
+        yield req.history[-1]["text"].replace("您", "你")
+
+    eng = engine(backend=FunctionBackend(parrot))
+    for line in GOOD[1:3]:  # lines with nothing only a collector would say: the echo is the only fault
+        shown = "".join(eng.respond_stream(line))
+        assert shown != line.replace("您", "你")
+        assert shown in {x for v in eng.persona.sample_lines.values() for x in v}
+        assert any("repeats the caller" in g for g in eng.last_reply.guard)
+
+
 def test_backend_failure_mid_call_falls_back_with_notice():
     def broken(req):
         raise ConnectionError("server went away")

@@ -105,3 +105,46 @@ def test_sentences_split_both_languages():
         "I paid $6.50 already!",
         "Okay?",
     ]
+
+
+@pytest.mark.parametrize(
+    ("locale", "reply", "heard"),
+    [
+        ("zh-CN", "我先别着急，我理解您做生意不容易。", "您先别着急，我理解您做生意不容易。"),
+        (
+            "zh-CN",
+            "你是华信银行信用卡中心的小王，工号1234。",
+            "您好，我是华信银行信用卡中心的小王，工号1234。",
+        ),
+        ("en-US", "It's been a hard month for me, I know.", "I understand, it's been a hard month for you."),
+    ],
+)
+def test_a_reply_that_repeats_the_callers_line_is_rejected(vain, nurse, locale, reply, heard):
+    persona = vain if locale == "zh-CN" else nurse
+    verdict = guard.check(reply, persona, heard=heard)
+    assert not verdict.ok and any("repeats the caller" in r for r in verdict.reasons)
+    assert "repeats the caller" not in " ".join(guard.check(reply, persona).reasons)  # nothing heard
+
+
+@pytest.mark.parametrize(
+    ("locale", "reply", "heard"),
+    [
+        # promise terms said back are normal on the phone
+        (
+            "zh-CN",
+            "没错，10月23日之前我通过手机银行转账先还6000元，你记一下。",
+            "我跟您确认一下：10月23日前通过手机银行转账还款6000元，对吗？",
+        ),
+        ("zh-CN", "什么？逾期38天？", "陈先生，您的信用卡已经逾期38天，欠款23600元。"),
+        (
+            "en-US",
+            "Yes, by Friday, $200 through the app.",
+            "So that's $200 by Friday through the app, correct?",
+        ),
+        ("en-US", "Speaking. Who is this?", "Hi, may I speak with Dana Ross? Who am I speaking with?"),
+    ],
+)
+def test_repeating_a_few_words_or_the_promise_terms_is_fine(vain, nurse, locale, reply, heard):
+    persona = vain if locale == "zh-CN" else nurse
+    assert guard.echoes_caller(reply, heard, locale) is None
+    assert "repeats the caller" not in " ".join(guard.check(reply, persona, heard=heard).reasons)
