@@ -9,6 +9,8 @@ so a stored call can be resumed exactly.
 
 from __future__ import annotations
 
+import copy
+import logging
 import os
 import random
 import re
@@ -21,6 +23,8 @@ from simulator.backends.base import Backend, Realisation
 from simulator.backends.scripted import ScriptedBackend, pieces, sample_line
 from simulator.policy import Decision, account_slots, decide, money, say_date
 from simulator.state import DebtorState, initial_state
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -157,6 +161,12 @@ class DebtorEngine:
             today=self.today,
         )
 
+    @property
+    def prefills(self) -> bool:
+        """The backend can encode a prompt ahead of time (a local model; not scripted or a remote API)."""
+        own = getattr(type(self.backend), "prefill", None)
+        return own is not None and own is not Backend.prefill
+
     def opening(self) -> Reply:
         """The debtor picks up the phone."""
         for _ in self.opening_stream():
@@ -184,6 +194,40 @@ class DebtorEngine:
             return
         dec, analysis = self._decide(text)
         yield from self._voice(dec, analysis)
+
+    def draft_request(self, text: str) -> Realisation | None:
+        """The Realisation `respond(text)` would hand the backend now, worked out on copies.
+
+        Same analysis, same move (the turn's rng is seeded from seed, turn and persona, so a copy of
+        the state draws exactly what the real turn will), same facts, history and direction. Nothing
+        the real turn reads is touched. None once the call is over.
+        """
+        text = (text or "").strip()
+        if not text or self.ended:
+            return None
+        shadow = copy.copy(self)
+        shadow.state = copy.deepcopy(self.state)
+        shadow.history = [dict(t) for t in self.history]
+        dec, _ = shadow._decide(text)
+        return shadow._request(dec)
+
+    def prefill_draft(self, text: str) -> Realisation | None:
+        """Let a model backend encode the prompt for a line the trainee is still typing.
+
+        When the line is sent unchanged, the real turn finds its prompt already in the KV cache and
+        only starts generating; an edited line still reuses the part the two share. No effect on the
+        call at all; the scripted backend has nothing to prepare; a failure is logged, never raised.
+        """
+        if not self.prefills:
+            return None
+        try:
+            req = self.draft_request(text)
+            if req is not None:
+                self.backend.prefill(req)
+            return req
+        except Exception:  # a draft is only a hint: the trainee must never see it fail
+            log.exception("draft prefill failed")
+            return None
 
     # ------------------------------------------------------------ steps
 

@@ -8,6 +8,7 @@ the promise made there becomes the debtor's prior (broken) promise.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import date
@@ -104,6 +105,8 @@ class Session:
         self.engine = engine
         self.notice = notice
         self.last_reply: Reply | None = None
+        self._draft_lock = threading.Lock()  # a draft never reads a state that a turn is changing
+        self._answering = False
 
     # ------------------------------------------------------------ facts
 
@@ -175,6 +178,16 @@ class Session:
         self.store.add_turn(self.id, "collector", text)
         yield from self._answer(text)
 
+    def prefill_draft(self, text: str) -> bool:
+        """Prepare the model for a line still being typed (see DebtorEngine.prefill_draft).
+
+        Skipped while a reply is being produced or after the end; True when a prefill was handed over.
+        """
+        if self.ended or not self.engine.prefills:
+            return False
+        with self._draft_lock:  # quick: the backend encodes in its own thread
+            return not self._answering and self.engine.prefill_draft(text) is not None
+
     def answer_pending(self) -> Reply | None:
         """Answer a collector line stored before a crash; None when nothing is pending."""
         text = self.pending
@@ -184,7 +197,12 @@ class Session:
         return self._consume(self._answer(text))
 
     def _answer(self, text: str) -> Iterator[str]:
-        yield from self.engine.respond_stream(text)
+        with self._draft_lock:  # a draft being worked out finishes first (milliseconds)
+            self._answering = True
+        try:
+            yield from self.engine.respond_stream(text)
+        finally:
+            self._answering = False
         reply = self.engine.last_reply
         self._store_reply(reply, collector_analysis=analysis_to_dict(reply.analysis))
 

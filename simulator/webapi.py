@@ -293,6 +293,17 @@ class Service:
             )
         )
 
+    def prefill_draft(self, user: User, session_id: str | None, draft: str) -> bool:
+        """Let the model encode the line the trainee is typing, so the reply starts sooner once sent.
+
+        Same ownership rule as every practice call (another trainee's session is refused). Only a
+        live call on a local model backend does anything; the call itself never changes.
+        """
+        require(user, "practice")
+        if not session_id or not (draft or "").strip():
+            return False
+        return self._owned_session(user, session_id).prefill_draft(draft)
+
     def end_call(self, user: User, session_id: str) -> dict:
         """Grade and store the call; returns {'scorecard', 'transcript'} as plain dicts."""
         s = self._owned_session(user, session_id)

@@ -38,6 +38,13 @@ class Backend(ABC):
         """The whole reply as one string."""
         return "".join(self.stream(req)).strip()
 
+    def prefill(self, req: Realisation) -> None:  # noqa: B027 - optional hook
+        """Encode `req`'s prompt ahead of time without generating (the line a trainee is still typing).
+
+        A hint, never a promise: a newer prefill or a real request supersedes it, and a request that
+        differs only reuses what the two share. Default: nothing to prepare.
+        """
+
     def describe(self) -> str:
         """One line for notices and logs: which model, which settings."""
         return self.name
