@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import codecs
 import ctypes
+import itertools
 import json
+import logging
 import os
 import threading
 import time
@@ -37,6 +39,7 @@ GET_MODEL_HINT = (
     "qwen2.5-0.5b-instruct-q4_k_m.gguf from the Qwen/Qwen2.5-0.5B-Instruct-GGUF hub repo, "
     "or a hub file as REPO#FILE.gguf fetched once with COLLECTSIM_DOWNLOAD=1"
 )
+log = logging.getLogger(__name__)
 SWITCH_MARGIN = 16  # a saved call is loaded back only when it covers this many more tokens than the live one
 
 
@@ -77,6 +80,7 @@ class LlamaCppBackend(Backend):
         cache_slots: int = 4,
         prefill: bool = True,
         max_sentences: int = 3,
+        draft_chunk: int = 16,
     ):
         """
         model: a .gguf file, or a hub repo id with `gguf_file` (or written 'REPO#FILE.gguf'), loaded
@@ -93,6 +97,8 @@ class LlamaCppBackend(Backend):
         prefill: once a reply is complete, evaluate it (and the collector line before it) in a
             background thread while the trainee reads and types, so the next turn starts sooner.
         max_sentences: upper bound on sentences per reply (the persona's own limit may be lower).
+        draft_chunk: tokens per step when a draft line is prefilled (`prefill(req)`): between steps a
+            newer draft or a real turn takes over, so a send waits for one step at most (~0.1 s).
         """
         spec = str(model or os.environ.get("COLLECTSIM_MODEL") or DEFAULT_MODEL)
         if "#" in spec and not gguf_file:
@@ -108,7 +114,7 @@ class LlamaCppBackend(Backend):
         self.seed = seed
         self.kv_cache = _flag(kv_cache)
         self.cache_slots = max(1, int(cache_slots))
-        self.prefill = _flag(prefill)
+        self.prefill_replies = _flag(prefill)  # `prefill` itself is the draft method
         self.max_sentences = int(max_sentences)
         self.last_stats: dict = {}
         self.system_prompt: str | None = None  # instructions of the last request, for the echo check
@@ -117,6 +123,11 @@ class LlamaCppBackend(Backend):
         self._lock = threading.Lock()
         self._turn = 0  # counts requests: a prefill meant for one turn never runs after the next began
         self._prefill_thread: threading.Thread | None = None
+        self.draft_chunk = max(1, int(draft_chunk))
+        self.draft_stats: dict = {}  # the last draft prefill: prompt, reused and newly encoded tokens
+        self._epochs = itertools.count(1)
+        self._epoch = 0  # set by every request and every draft: an older draft stops between steps
+        self._draft_thread: threading.Thread | None = None
         try:
             import llama_cpp
         except ImportError as e:
@@ -408,6 +419,7 @@ class LlamaCppBackend(Backend):
         req = self._fit(req)  # before the shaper: the direction it strips depends on the history kept
         shaper = make_shaper(req.persona, self.max_sentences, req)
         self.system_prompt = instructions(req)
+        self._epoch = next(self._epochs)  # a draft being encoded gives way after its current step
         with self._lock:  # one context, one model: calls from several threads take turns
             self._turn += 1
             try:
@@ -430,7 +442,7 @@ class LlamaCppBackend(Backend):
         The next prompt starts with these tokens when the engine keeps the reply as it was said;
         if it does not (the guard replaced it), the prefix match simply stops earlier.
         """
-        if not (self.prefill and self.kv_cache and reply.strip()):
+        if not (self.prefill_replies and self.kv_cache and reply.strip()):
             return
         nxt = replace(
             req,
@@ -464,18 +476,59 @@ class LlamaCppBackend(Backend):
             except Exception:  # nothing is lost but time: the next turn encodes its prompt itself
                 self.reset_cache()
 
+    def prefill(self, req: Realisation) -> None:
+        """Encode the prompt of a request that may come next (a line still being typed), in the background.
+
+        Everything but the last prompt token goes into the KV cache, in steps of `draft_chunk` tokens,
+        in the cache slot the real request would use (another call's cache is parked as for a real
+        turn). A newer draft or a real request stops it after the current step. The real request
+        then reuses the longest common prefix: all of it when the line was sent as drafted.
+        """
+        if not self.kv_cache or self.llm is None:
+            return
+        req = self._fit(req)
+        ids, stable = self._encode(req)
+        if len(ids) + self.max_new_tokens >= self.n_ctx:
+            return
+        epoch = self._epoch = next(self._epochs)
+        self._draft_thread = threading.Thread(
+            target=self._prefill_draft, args=(ids, stable, epoch), name="llamacpp-draft", daemon=True
+        )
+        self._draft_thread.start()
+
+    def _prefill_draft(self, ids: list[int], stable: int, epoch: int) -> None:
+        with self._lock:
+            if epoch != self._epoch or self.llm is None:  # superseded before it began
+                return
+            llm, end = self.llm, len(ids) - 1
+            try:
+                reuse = self._prepare(ids, stable)
+                stats = {"prompt_tokens": len(ids), "reused_tokens": reuse, "new_tokens": 0, "done": False}
+                self.draft_stats = stats
+                llm.n_tokens = reuse  # eval() drops the cells from here on
+                pos = reuse
+                while pos < end and epoch == self._epoch:
+                    step = ids[pos : min(end, pos + self.draft_chunk)]
+                    llm.eval(step)
+                    pos += len(step)
+                    stats["new_tokens"] = pos - reuse
+                stats["done"] = pos >= end
+            except Exception:  # only time is lost: the real turn encodes its prompt itself
+                log.exception("draft prefill failed")
+                self.reset_cache()
+
     def wait_prefill(self, timeout: float | None = None) -> None:
-        """Block until a background prefill has finished (tests and benchmarks)."""
-        thread = self._prefill_thread
-        if thread is not None:
-            thread.join(timeout)
+        """Block until background prefills (the last reply, a draft) have finished (tests, benchmarks)."""
+        for thread in (self._prefill_thread, self._draft_thread):
+            if thread is not None:
+                thread.join(timeout)
 
     # ------------------------------------------------------------ the rest of the interface
 
     def describe(self) -> str:
         mode = "greedy" if self.temperature <= 0 else f"sampled t={self.temperature} top_p={self.top_p}"
         cache = "kv cache on" if self.kv_cache else "kv cache off"
-        cache += ", prefill" if self.kv_cache and self.prefill else ""
+        cache += ", prefill" if self.kv_cache and self.prefill_replies else ""
         return f"llamacpp {self.path.name} (threads={self.threads}, n_ctx={self.n_ctx}, {cache}, {mode})"
 
     def close(self) -> None:

@@ -10,7 +10,9 @@ imported only when the backend is built, so the scripted path never pays for the
 from __future__ import annotations
 
 import gc
+import itertools
 import json
+import logging
 import os
 import shutil
 import threading
@@ -24,6 +26,7 @@ from simulator.backends.base import Backend, BackendUnavailable, Realisation
 from simulator.backends.prompting import build_messages, instructions, locale_of, make_shaper, shape_stream
 from simulator.hub import downloads_allowed, hub_cached, torch_threads
 
+log = logging.getLogger(__name__)
 DEFAULT_MODEL = "Qwen/Qwen2.5-0.5B-Instruct"
 INSTALL_HINT = "pip install 'collectsim[ml]' (and a CPU build of torch, see requirements.txt)"
 STOP_TOKENS = ("<|im_end|>", "<|endoftext|>", "<|eot_id|>", "<end_of_turn>", "</s>")
@@ -103,6 +106,7 @@ class TransformersBackend(Backend):
         max_sentences: int = 3,
         gguf_file: str | None = None,
         trust_remote_code: bool = False,
+        draft_chunk: int = 16,
     ):
         """
         model: hub id, local folder, or a .gguf file (converted once to ~/.cache/collectsim/converted/<name>).
@@ -115,6 +119,8 @@ class TransformersBackend(Backend):
         cache_slots: calls whose caches are kept at once (several trainees on one server).
         max_sentences: upper bound on sentences per reply (the persona's own limit may be lower).
         gguf_file: file name inside a hub repo or folder given as `model`, for gguf repos.
+        draft_chunk: tokens per step when a draft line is prefilled (`prefill(req)`); a newer draft or
+            a real turn takes over between steps.
         """
         self.model_id = str(model or os.environ.get("COLLECTSIM_MODEL") or DEFAULT_MODEL)
         self.gguf_file = gguf_file
@@ -134,6 +140,11 @@ class TransformersBackend(Backend):
         self.source = self.model_id  # what was actually loaded (the converted folder for a .gguf)
         self._slots: list[_Slot] = []
         self._lock = threading.Lock()
+        self.draft_chunk = max(1, int(draft_chunk))
+        self.draft_stats: dict = {}  # the last draft prefill: prompt, reused and newly encoded tokens
+        self._epochs = itertools.count(1)
+        self._epoch = 0  # set by every request and every draft: an older draft stops between steps
+        self._draft_thread: threading.Thread | None = None
         try:
             import torch
             import transformers  # noqa: F401
@@ -411,6 +422,7 @@ class TransformersBackend(Backend):
         started = time.perf_counter()
         shaper = make_shaper(req.persona, self.max_sentences, req)
         self.system_prompt = instructions(req)
+        self._epoch = next(self._epochs)  # a draft being encoded gives way after its current step
         with self._lock:  # one cache, one model: calls from several threads take turns
             try:
                 for piece in shape_stream(self._raw_pieces(req), shaper):
@@ -423,6 +435,47 @@ class TransformersBackend(Backend):
                 if self.last_stats.get("ttft_s") is None:
                     self.last_stats["ttft_s"] = total
 
+    # ------------------------------------------------------------ a draft line, ahead of time
+
+    def prefill(self, req: Realisation) -> None:
+        """Encode the prompt of a request that may come next (a line still being typed), in the background.
+
+        All but the last prompt token go into the cache slot the real request would pick, in steps of
+        `draft_chunk`; a newer draft or a real request stops it between steps. The real request then
+        reuses the longest common prefix: all of it when the line was sent as drafted.
+        """
+        if not self.kv_cache or self.model is None:
+            return
+        ids, stable = self._encode(req)
+        epoch = self._epoch = next(self._epochs)
+        self._draft_thread = threading.Thread(
+            target=self._prefill_draft, args=(ids, stable, epoch), name="transformers-draft", daemon=True
+        )
+        self._draft_thread.start()
+
+    def _prefill_draft(self, ids: list[int], stable: int, epoch: int) -> None:
+        with self._lock:
+            if epoch != self._epoch or self.model is None:  # superseded before it began
+                return
+            try:
+                slot, reuse = self._slot_for(ids, stable)
+                stats = {"prompt_tokens": len(ids), "reused_tokens": reuse, "new_tokens": 0, "done": False}
+                self.draft_stats = stats
+                pos, end = reuse, len(ids) - 1
+                while pos < end and epoch == self._epoch:
+                    step = ids[pos : min(end, pos + self.draft_chunk)]
+                    self._feed(slot, step)
+                    pos += len(step)
+                    stats["new_tokens"] = pos - reuse
+                stats["done"] = pos >= end
+            except Exception:  # only time is lost: the real turn encodes its prompt itself
+                log.exception("draft prefill failed")
+
+    def wait_prefill(self, timeout: float | None = None) -> None:
+        """Block until a background draft prefill has finished (tests and benchmarks)."""
+        if self._draft_thread is not None:
+            self._draft_thread.join(timeout)
+
     # ------------------------------------------------------------ the rest of the interface
 
     def describe(self) -> str:
@@ -432,6 +485,7 @@ class TransformersBackend(Backend):
         return f"transformers {self.model_id} ({self.device}, {self.dtype}{extras}, threads={self.threads}, {cache}, {mode})"
 
     def close(self) -> None:
+        self.wait_prefill()
         self._slots.clear()
         self.model = None
         _release_memory()
