@@ -396,6 +396,32 @@ def _practice(ctx: Ctx) -> SimpleNamespace:
         concurrency_limit=8,
     )
 
+    def draft_prefill(tok, st, draft):
+        """Runs as the trainee types: a local model encodes the line so far, so its reply starts sooner.
+
+        The model works in the background and gives way as soon as the line is sent; the call itself
+        never changes. Another trainee's call is refused like every practice request.
+        """
+        user = svc.user(tok)
+        if not st or user is None or st.get("ended") or not (draft or "").strip():
+            return
+        try:
+            svc.prefill_draft(user, st["session_id"], draft)
+        except (PermissionDenied, UserError) as e:
+            log.info("draft prefill refused: %s", e)
+        except Exception:  # noqa: BLE001 - a draft is only a hint: typing never fails
+            log.exception("draft prefill failed")
+
+    msg.change(
+        draft_prefill,
+        [token, call, msg],
+        None,
+        trigger_mode="always_last",
+        show_progress="hidden",
+        concurrency_id="draft",
+        concurrency_limit=8,
+    )
+
     def coach_refresh(tok, lg, st, coach):
         user = svc.user(tok)
         if not coach or not st or user is None:
