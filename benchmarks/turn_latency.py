@@ -9,6 +9,10 @@ on the same conversation, so the ratio shows what the cache buys.
     python benchmarks/turn_latency.py --model FILE.gguf --runs 3 --show
     python benchmarks/turn_latency.py --backend llamacpp --model FILE.gguf --threads 2 --show
     python benchmarks/turn_latency.py --backend llamacpp --model FILE.gguf --persona en-vain-realtor
+    python benchmarks/turn_latency.py --backend llamacpp --model FILE.gguf --think 2 --draft
+
+With --draft, the next collector line is prefilled as a draft during the think pause (as the app
+does while the trainee types): `exact` is the line as sent, `edited` lacks its last few characters.
 
 The collector script follows the persona's locale (zh-CN or en-US).
 """
@@ -30,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from simulator.backends.base import Realisation  # noqa: E402
 
 TURNS = (1, 5, 10, 20)
+EDITED_TAIL = 4  # characters the `edited` draft lacks: typed after the last prefill, just before Enter
 # (collector line, debtor move, state) per turn; the debtor's own replies fill the history in between.
 SCRIPT_ZH = [
     (None, "greet", {"mood": "neutral"}),
@@ -143,12 +148,25 @@ def rss_mb() -> tuple[float, float]:
     return now, peak
 
 
-def play(backend, persona, turns: int, history: list[dict] | None = None, think: float = 0.0) -> list[dict]:
+def draft_of(line: str, mode: str) -> str:
+    """The draft prefilled before `line` is sent: all of it, or all but the last characters typed."""
+    return line if mode == "exact" else line[:-EDITED_TAIL]
+
+
+def play(
+    backend,
+    persona,
+    turns: int,
+    history: list[dict] | None = None,
+    think: float = 0.0,
+    draft: str | None = None,
+) -> list[dict]:
     """One call of `turns` debtor turns; returns per-turn timings and the text.
 
     With `history` given (the transcript of an earlier run), the collector and debtor lines are
     replayed from it so a second mode times exactly the same prompts. `think` seconds pass between
     turns, as while a trainee reads the reply and types (a backend may prepare the next turn then).
+    With `draft`, the next turn's request with a draft of its collector line is prefilled then.
     """
     out, hist = [], []
     script, slots, filler = script_for(persona)
@@ -182,6 +200,13 @@ def play(backend, persona, turns: int, history: list[dict] | None = None, think:
         )
         reply = history[len(hist)]["text"] if history else (text or filler)
         hist.append({"speaker": "debtor", "text": reply})
+        nxt_line, nxt_move, nxt_state = script[(i + 1) % len(script)]
+        if draft and nxt_line and i + 1 < turns:
+            said = [*hist, {"speaker": "collector", "text": draft_of(nxt_line, draft)}]
+            nxt = Realisation(
+                persona=persona, move=nxt_move, slots=dict(slots), history=said, state=nxt_state
+            )
+            backend.prefill(nxt)
         if think > 0 and i + 1 < turns:
             time.sleep(think)
     return out
@@ -199,7 +224,14 @@ def transcript(turns: list[dict], persona) -> list[dict]:
 
 
 def measure(
-    label: str, backend, persona, runs: int, turns: int, baseline: bool, think: float = 0.0
+    label: str,
+    backend,
+    persona,
+    runs: int,
+    turns: int,
+    baseline: bool,
+    think: float = 0.0,
+    draft: str | None = None,
 ) -> tuple[list[dict], list[dict]]:
     """Rows for the table: per turn of interest, p50/p95 of TTFT and reply time, with and without cache."""
     modes = {"cache": [], "no cache": []} if baseline else {"": []}
@@ -209,7 +241,7 @@ def measure(
         if hasattr(backend, "reset_cache"):
             backend.kv_cache = True
             backend.reset_cache()
-        first = play(backend, persona, turns, think=think)
+        first = play(backend, persona, turns, think=think, draft=draft)
         modes["cache" if baseline else ""].append(first)
         if baseline:
             backend.kv_cache = False
@@ -323,7 +355,17 @@ def main(argv: list[str] | None = None) -> int:
         default=0.0,
         help="seconds between turns with the cache on, as a trainee reads and types (default 0)",
     )
+    ap.add_argument(
+        "--draft",
+        nargs="?",
+        const="exact",
+        choices=("exact", "edited"),
+        help="prefill each next collector line as a draft during the think pause (exact: the line as "
+        f"sent; edited: it lacks its last {EDITED_TAIL} characters); needs --think",
+    )
     args = ap.parse_args(argv)
+    if args.draft and args.think <= 0:
+        ap.error("--draft needs --think (the pause in which the trainee types)")
 
     os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
     from simulator.loader import get_persona
@@ -352,7 +394,14 @@ def main(argv: list[str] | None = None) -> int:
         notes.append(f"{label}: {b.describe()}; loaded in {time.perf_counter() - t0:.1f} s")
         try:
             got, first = measure(
-                label, b, persona, args.runs, args.turns, baseline=not args.no_baseline, think=args.think
+                label,
+                b,
+                persona,
+                args.runs,
+                args.turns,
+                baseline=not args.no_baseline,
+                think=args.think,
+                draft=args.draft,
             )
             shown.append((label, first))
             return got
@@ -374,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
 
     print(
         f"# turn latency: persona {persona.id}, {args.runs} run(s), {os.cpu_count()} cores, think {args.think} s, "
+        f"draft {args.draft or 'none'}, "
         f"RSS at start {started:.0f} MB, load average {load_before[0]:.2f} at start and "
         f"{os.getloadavg()[0]:.2f} at the end"
     )
