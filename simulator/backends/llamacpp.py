@@ -486,23 +486,22 @@ class LlamaCppBackend(Backend):
         """
         if not self.kv_cache or self.llm is None:
             return
-        req = self._fit(req)
-        ids, stable = self._encode(req)
-        if len(ids) + self.max_new_tokens >= self.n_ctx:
-            return
         epoch = self._epoch = next(self._epochs)
         self._draft_thread = threading.Thread(
-            target=self._prefill_draft, args=(ids, stable, epoch), name="llamacpp-draft", daemon=True
+            target=self._prefill_draft, args=(req, epoch), name="llamacpp-draft", daemon=True
         )
         self._draft_thread.start()
 
-    def _prefill_draft(self, ids: list[int], stable: int, epoch: int) -> None:
+    def _prefill_draft(self, req: Realisation, epoch: int) -> None:
         with self._lock:
             if epoch != self._epoch or self.llm is None:  # superseded before it began
                 return
-            llm, end = self.llm, len(ids) - 1
+            llm = self.llm
             try:
-                reuse = self._prepare(ids, stable)
+                ids, stable = self._encode(self._fit(req))
+                if len(ids) + self.max_new_tokens >= self.n_ctx:
+                    return
+                reuse, end = self._prepare(ids, stable), len(ids) - 1
                 stats = {"prompt_tokens": len(ids), "reused_tokens": reuse, "new_tokens": 0, "done": False}
                 self.draft_stats = stats
                 llm.n_tokens = reuse  # eval() drops the cells from here on

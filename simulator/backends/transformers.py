@@ -446,18 +446,18 @@ class TransformersBackend(Backend):
         """
         if not self.kv_cache or self.model is None:
             return
-        ids, stable = self._encode(req)
         epoch = self._epoch = next(self._epochs)
         self._draft_thread = threading.Thread(
-            target=self._prefill_draft, args=(ids, stable, epoch), name="transformers-draft", daemon=True
+            target=self._prefill_draft, args=(req, epoch), name="transformers-draft", daemon=True
         )
         self._draft_thread.start()
 
-    def _prefill_draft(self, ids: list[int], stable: int, epoch: int) -> None:
+    def _prefill_draft(self, req: Realisation, epoch: int) -> None:
         with self._lock:
             if epoch != self._epoch or self.model is None:  # superseded before it began
                 return
             try:
+                ids, stable = self._encode(req)
                 slot, reuse = self._slot_for(ids, stable)
                 stats = {"prompt_tokens": len(ids), "reused_tokens": reuse, "new_tokens": 0, "done": False}
                 self.draft_stats = stats
