@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import codecs
 import ctypes
-import itertools
 import json
 import logging
 import os
@@ -27,8 +26,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from simulator.backends.base import Backend, BackendUnavailable, Realisation
-from simulator.backends.prompting import build_messages, instructions, locale_of, make_shaper, shape_stream
+from simulator.backends.base import BackendUnavailable, Realisation
+from simulator.backends.local import LocalBackend
+from simulator.backends.prompting import ReplyShaper, build_messages, locale_of
 from simulator.backends.transformers import STOP_TOKENS, _common_prefix, _flag, cpu_cores
 from simulator.hub import downloads_allowed, hub_cached, torch_threads
 
@@ -58,10 +58,11 @@ class _Saved:
     used: float
 
 
-class LlamaCppBackend(Backend):
+class LlamaCppBackend(LocalBackend):
     """Words debtor moves with a .gguf model through llama.cpp; see __init__ for the options."""
 
     name = "llamacpp"
+    draft_thread_name = "llamacpp-draft"
 
     def __init__(
         self,
@@ -120,14 +121,9 @@ class LlamaCppBackend(Backend):
         self.system_prompt: str | None = None  # instructions of the last request, for the echo check
         self._saved: list[_Saved] = []
         self._anchor = 0  # stable prefix of the call that used the live context last
-        self._lock = threading.Lock()
+        self._init_local(draft_chunk)
         self._turn = 0  # counts requests: a prefill meant for one turn never runs after the next began
         self._prefill_thread: threading.Thread | None = None
-        self.draft_chunk = max(1, int(draft_chunk))
-        self.draft_stats: dict = {}  # the last draft prefill: prompt, reused and newly encoded tokens
-        self._epochs = itertools.count(1)
-        self._epoch = 0  # set by every request and every draft: an older draft stops between steps
-        self._draft_thread: threading.Thread | None = None
         try:
             import llama_cpp
         except ImportError as e:
@@ -414,25 +410,13 @@ class LlamaCppBackend(Backend):
             if not ok:  # an error half way: the context may not match its bookkeeping
                 self.reset_cache()
 
-    def stream(self, req: Realisation) -> Iterator[str]:
-        started = time.perf_counter()
-        req = self._fit(req)  # before the shaper: the direction it strips depends on the history kept
-        shaper = make_shaper(req.persona, self.max_sentences, req)
-        self.system_prompt = instructions(req)
-        self._epoch = next(self._epochs)  # a draft being encoded gives way after its current step
-        with self._lock:  # one context, one model: calls from several threads take turns
-            self._turn += 1
-            try:
-                for piece in shape_stream(self._raw_pieces(req), shaper):
-                    if self.last_stats.get("ttft_s") is None:
-                        self.last_stats["ttft_s"] = time.perf_counter() - started
-                    yield piece
-            finally:
-                total = time.perf_counter() - started
-                self.last_stats["total_s"] = total
-                if self.last_stats.get("ttft_s") is None:
-                    self.last_stats["ttft_s"] = total
-        self._start_prefill(req, shaper.text)  # only when the reply ran to its end (not closed early)
+    # stream() is LocalBackend's: _fit before the shaper, these two hooks around the turn
+
+    def _turn_started(self) -> None:
+        self._turn += 1
+
+    def _reply_done(self, req: Realisation, shaper: ReplyShaper) -> None:
+        self._start_prefill(req, shaper.text)
 
     # ------------------------------------------------------------ prefill between turns
 
@@ -476,23 +460,11 @@ class LlamaCppBackend(Backend):
             except Exception:  # nothing is lost but time: the next turn encodes its prompt itself
                 self.reset_cache()
 
-    def prefill(self, req: Realisation) -> None:
-        """Encode the prompt of a request that may come next (a line still being typed), in the background.
-
-        Everything but the last prompt token goes into the KV cache, in steps of `draft_chunk` tokens,
-        in the cache slot the real request would use (another call's cache is parked as for a real
-        turn). A newer draft or a real request stops it after the current step. The real request
-        then reuses the longest common prefix: all of it when the line was sent as drafted.
-        """
-        if not self.kv_cache or self.llm is None:
-            return
-        epoch = self._epoch = next(self._epochs)
-        self._draft_thread = threading.Thread(
-            target=self._prefill_draft, args=(req, epoch), name="llamacpp-draft", daemon=True
-        )
-        self._draft_thread.start()
+    def _loaded(self) -> bool:
+        return self.llm is not None
 
     def _prefill_draft(self, req: Realisation, epoch: int) -> None:
+        """A draft (`prefill(req)`) goes into the slot the real request would use; another call is parked."""
         with self._lock:
             if epoch != self._epoch or self.llm is None:  # superseded before it began
                 return

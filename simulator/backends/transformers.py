@@ -10,20 +10,19 @@ imported only when the backend is built, so the scripted path never pays for the
 from __future__ import annotations
 
 import gc
-import itertools
 import json
 import logging
 import os
 import shutil
-import threading
 import time
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from simulator.backends.base import Backend, BackendUnavailable, Realisation
-from simulator.backends.prompting import build_messages, instructions, locale_of, make_shaper, shape_stream
+from simulator.backends.base import BackendUnavailable, Realisation
+from simulator.backends.local import LocalBackend
+from simulator.backends.prompting import build_messages, locale_of
 from simulator.hub import downloads_allowed, hub_cached, torch_threads
 
 log = logging.getLogger(__name__)
@@ -83,10 +82,11 @@ def _common_prefix(a, b) -> int:
     return i
 
 
-class TransformersBackend(Backend):
+class TransformersBackend(LocalBackend):
     """Words debtor moves with a local model; see __init__ for the options."""
 
     name = "transformers"
+    draft_thread_name = "transformers-draft"
 
     def __init__(
         self,
@@ -139,12 +139,7 @@ class TransformersBackend(Backend):
         self.system_prompt: str | None = None  # instructions of the last request, for the echo check
         self.source = self.model_id  # what was actually loaded (the converted folder for a .gguf)
         self._slots: list[_Slot] = []
-        self._lock = threading.Lock()
-        self.draft_chunk = max(1, int(draft_chunk))
-        self.draft_stats: dict = {}  # the last draft prefill: prompt, reused and newly encoded tokens
-        self._epochs = itertools.count(1)
-        self._epoch = 0  # set by every request and every draft: an older draft stops between steps
-        self._draft_thread: threading.Thread | None = None
+        self._init_local(draft_chunk)
         try:
             import torch
             import transformers  # noqa: F401
@@ -418,39 +413,12 @@ class TransformersBackend(Backend):
                 text = new
             logits = self._feed(slot, [token])
 
-    def stream(self, req: Realisation) -> Iterator[str]:
-        started = time.perf_counter()
-        shaper = make_shaper(req.persona, self.max_sentences, req)
-        self.system_prompt = instructions(req)
-        self._epoch = next(self._epochs)  # a draft being encoded gives way after its current step
-        with self._lock:  # one cache, one model: calls from several threads take turns
-            try:
-                for piece in shape_stream(self._raw_pieces(req), shaper):
-                    if self.last_stats.get("ttft_s") is None:
-                        self.last_stats["ttft_s"] = time.perf_counter() - started
-                    yield piece
-            finally:
-                total = time.perf_counter() - started
-                self.last_stats["total_s"] = total
-                if self.last_stats.get("ttft_s") is None:
-                    self.last_stats["ttft_s"] = total
+    # stream() and prefill() are LocalBackend's
 
     # ------------------------------------------------------------ a draft line, ahead of time
 
-    def prefill(self, req: Realisation) -> None:
-        """Encode the prompt of a request that may come next (a line still being typed), in the background.
-
-        All but the last prompt token go into the cache slot the real request would pick, in steps of
-        `draft_chunk`; a newer draft or a real request stops it between steps. The real request then
-        reuses the longest common prefix: all of it when the line was sent as drafted.
-        """
-        if not self.kv_cache or self.model is None:
-            return
-        epoch = self._epoch = next(self._epochs)
-        self._draft_thread = threading.Thread(
-            target=self._prefill_draft, args=(req, epoch), name="transformers-draft", daemon=True
-        )
-        self._draft_thread.start()
+    def _loaded(self) -> bool:
+        return self.model is not None
 
     def _prefill_draft(self, req: Realisation, epoch: int) -> None:
         with self._lock:
