@@ -388,16 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--show-misses", action="store_true", help="list every line/call the grader got wrong")
     ap.add_argument("--json", action="store_true", help="print machine-readable figures (misses included)")
     args = ap.parse_args(argv)
-    if args.embeddings:
-        os.environ["COLLECTSIM_EMBEDDINGS"] = args.embeddings
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    if args.threads:
-        # on a small shared machine more torch threads than free cores is many times slower
-        os.environ["OMP_NUM_THREADS"] = str(args.threads)
-        import torch
+    from grading.embeddings import configure
 
-        torch.set_num_threads(args.threads)
+    configure(args.embeddings, args.threads)
     locales = LOCALES if args.locale == "all" else (args.locale,)
     res = run(
         locales,

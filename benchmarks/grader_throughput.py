@@ -271,15 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
-    if args.embeddings:
-        os.environ["COLLECTSIM_EMBEDDINGS"] = args.embeddings
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    if args.threads:
-        os.environ["OMP_NUM_THREADS"] = str(args.threads)
-        import torch
+    from grading.embeddings import configure
 
-        torch.set_num_threads(args.threads)
+    configure(args.embeddings, args.threads)
 
     machine = machine_info()
     with tempfile.TemporaryDirectory(prefix="collectsim-bench-") as tmp:

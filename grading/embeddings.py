@@ -124,6 +124,23 @@ def status() -> str:
     )
 
 
+def configure(model: str | None = None, threads: int | None = None) -> None:
+    """Pick the model and torch threads for a script before anything loads (the benchmarks use it).
+
+    Offline unless the caller's environment says otherwise. On a small shared machine, more torch
+    threads than free cores makes encoding many times slower, so a script can pin the count.
+    """
+    if model:
+        os.environ[ENV] = model
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    if threads:
+        os.environ["OMP_NUM_THREADS"] = str(threads)
+        import torch
+
+        torch.set_num_threads(threads)
+
+
 def reset() -> None:
     """Forget loaded models and errors (tests switch models through the environment)."""
     with _lock:
