@@ -332,18 +332,7 @@ def _finding(rule: CompiledRule, norm: Normalized, s: int, e: int, method: str =
     quote = quote_for(norm.original, s, e)
     qs = norm.original.find(quote, max(0, s - len(quote)))
     qs = qs if qs >= 0 else norm.original.find(quote)
-    return Finding(
-        category=rule.category,
-        severity=rule.severity,
-        quote=quote,
-        rule_id=rule.id,
-        rule=rule.citation,
-        suggestion=rule.suggestion,
-        description=rule.description,
-        method=method,
-        start=max(qs, 0),
-        end=max(qs, 0) + len(quote),
-    )
+    return Finding.of_rule(rule, quote, max(qs, 0), method)
 
 
 def lexical_findings(norm: Normalized, ctx: Context) -> list[Finding]:

@@ -48,6 +48,22 @@ class Finding:
     start: int = 0  # offsets of `quote` in the original text
     end: int = 0
 
+    @classmethod
+    def of_rule(cls, rule, quote: str, start: int, method: str, description: str | None = None) -> Finding:
+        """A finding that quotes `quote` (at `start` in the original text) against a compiled rule."""
+        return cls(
+            category=rule.category,
+            severity=rule.severity,
+            quote=quote,
+            rule_id=rule.id,
+            rule=rule.citation,
+            suggestion=rule.suggestion,
+            description=rule.description if description is None else description,
+            method=method,
+            start=start,
+            end=start + len(quote),
+        )
+
     def to_dict(self) -> dict:
         return asdict(self)
 

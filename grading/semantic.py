@@ -169,16 +169,11 @@ def match(text: str, vecs, sents: list[str], ctx: Context, acts: dict, findings:
         quote = candidates[j]
         start = spans[j][0]
         findings.append(
-            Finding(
-                category=rule.category,
-                severity=rule.severity,
-                quote=quote,
-                rule_id=rule.id,
-                rule=rule.citation,
-                suggestion=rule.suggestion,
-                description=f"{rule.description} (paraphrase of a banned example, similarity {sc[j]:.2f})",
-                method="semantic",
-                start=start,
-                end=start + len(quote),
+            Finding.of_rule(
+                rule,
+                quote,
+                start,
+                "semantic",
+                f"{rule.description} (paraphrase of a banned example, similarity {sc[j]:.2f})",
             )
         )

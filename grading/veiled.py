@@ -18,7 +18,6 @@ the rule path's own checks (`compliance.suppressed`, `frames.framed`).
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from functools import lru_cache
 
 from grading.acts import Category
@@ -440,6 +439,6 @@ def veiled_findings(norm: Normalized, ctx: Context, found: list[Finding]) -> lis
             if rule is None:
                 continue
             ss, ee = min(h1[0][0], h2[0][0]), max(h1[0][1], h2[0][1])
-            out.append(_finding(replace(rule), norm, *norm.clean.original_span(ss, ee)))
+            out.append(_finding(rule, norm, *norm.clean.original_span(ss, ee)))
             have.add(str(cat))
     return out
