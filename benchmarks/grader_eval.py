@@ -338,6 +338,7 @@ def run(
     prefix: str = "eval",
 ) -> dict:
     """Evaluate; returns the machine-readable result (the --json output)."""
+    from grading import learned
     from grading.analyze import embedder_status
 
     result: dict[str, Any] = {"locales": {}}
@@ -356,6 +357,7 @@ def run(
             entry["transcripts"]["seconds"] = round(time.perf_counter() - t, 2)
         result["locales"][loc] = entry
     result["embedder"] = embedder_status()
+    result["line_model"] = learned.status()
     result["embeddings_setting"] = os.environ.get("COLLECTSIM_EMBEDDINGS", "(default)")
     result["seconds"] = round(time.perf_counter() - t0, 2)
     return result
@@ -379,9 +381,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--set",
         dest="prefix",
-        choices=("eval", "heldout", "heldout2", "heldout3"),
+        choices=("eval", "heldout", "heldout2", "heldout3", "heldout4"),
         default="eval",
         help="eval: the development set (lines + transcripts); heldout, heldout2, heldout3: lines written later and never tuned on",
+    )
+    ap.add_argument(
+        "--line-model",
+        default=None,
+        help="the learned line model: a model file, or 'none' for the rule paths only (default: the shipped one)",
     )
     ap.add_argument("--lines-only", action="store_true", help="skip the transcripts")
     ap.add_argument("--transcripts-only", action="store_true", help="skip the lines")
@@ -391,6 +398,9 @@ def main(argv: list[str] | None = None) -> int:
     from grading.embeddings import configure
 
     configure(args.embeddings, args.threads)
+    from grading import learned
+
+    learned.configure(args.line_model)
     locales = LOCALES if args.locale == "all" else (args.locale,)
     res = run(
         locales,
@@ -404,7 +414,8 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(res, ensure_ascii=False, indent=1))
         return 0
     print(
-        f"analyzer: {res['embedder']}  (COLLECTSIM_EMBEDDINGS={res['embeddings_setting']}, {res['seconds']} s)"
+        f"analyzer: {res['embedder']}; {res['line_model']}  "
+        f"(COLLECTSIM_EMBEDDINGS={res['embeddings_setting']}, {res['seconds']} s)"
     )
     print()
     for loc, entry in res["locales"].items():

@@ -156,7 +156,7 @@ def bench(
     res["locales"] = {loc: sum(t["locale"] == loc for t in transcripts) for loc in LOCALES}
 
     t = time.perf_counter()
-    from grading.analyze import Context, analyze, embedder_status
+    from grading.analyze import Context, analyze, analyzer_status
     from grading.scorecard import grade
 
     res["import_s"] = round(time.perf_counter() - t, 3)
@@ -171,7 +171,7 @@ def bench(
         analyze(line, Context(locale=loc))
     res["analyzer_load_s"] = round(time.perf_counter() - t, 3)
     _progress(f"analyzer load {res['analyzer_load_s']} s")
-    res["analyzer"] = embedder_status()
+    res["analyzer"] = analyzer_status()
 
     t = time.perf_counter()
     warm = transcripts[: max(1, warmup)]

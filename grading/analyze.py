@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from grading import embeddings
+from grading import learned as learned_model
 from grading.compliance import context_findings, dedupe, lexical_findings
 from grading.cues import DEBT_MENTION, EXTRA_CUES, lang_of
 from grading.normalize import Normalized, normalize, quote_for
@@ -24,7 +25,16 @@ from grading.semantic import match as semantic_match
 from grading.semantic import sentences
 from grading.veiled import veiled_findings
 
-__all__ = ["ActHit", "Analysis", "Context", "Finding", "analyze", "analyze_many", "embedder_status"]
+__all__ = [
+    "ActHit",
+    "Analysis",
+    "Context",
+    "Finding",
+    "analyze",
+    "analyze_many",
+    "analyzer_status",
+    "embedder_status",
+]
 
 _CONFIRM = {
     "zh": re.compile(r"确认|对吗|是吗|是吧|对吧|没问题吧|记下|记录|登记|备注|约定"),
@@ -89,7 +99,9 @@ def _state_amount(norm: Normalized, ctx: Context, lang: str) -> ActHit | None:
     return None
 
 
-def analyze(text: str, ctx: Context | None = None, *, semantic: bool = True, _vecs=None) -> Analysis:
+def analyze(
+    text: str, ctx: Context | None = None, *, semantic: bool = True, learned: bool = True, _vecs=None
+) -> Analysis:
     """Analyse one collector line in its call context."""
     ctx = ctx or Context(locale="zh-CN")
     lang = lang_of(ctx.locale)
@@ -106,6 +118,8 @@ def analyze(text: str, ctx: Context | None = None, *, semantic: bool = True, _ve
     findings = lexical_findings(norm, ctx)
     findings += context_findings(norm, ctx, mentions_debt, findings)
     findings += veiled_findings(norm, ctx, findings)
+    if learned:
+        findings = learned_model.review(norm, ctx, findings)
 
     used_semantic = False
     emb = embeddings.get_embedder() if semantic and text.strip() else None
@@ -145,3 +159,10 @@ def analyze_many(items: list[tuple[str, Context]], *, semantic: bool = True) -> 
 def embedder_status() -> str:
     """e.g. 'semantic: paraphrase-multilingual-MiniLM-L12-v2' or 'lexical only: <why, how to fix>'."""
     return embeddings.status()
+
+
+def analyzer_status() -> str:
+    """The embedding status and the learned line model's, as printed on scorecards."""
+    from grading import learned
+
+    return f"{embedder_status()}; {learned.status()}"

@@ -102,9 +102,9 @@ def grade(
     scenario = _scenario(corpus, t.scenario)
     note = "custom analyzer"
     if analyzer is None:
-        from grading.analyze import analyze, embedder_status
+        from grading.analyze import analyze, analyzer_status
 
-        analyzer, note = analyze, embedder_status()
+        analyzer, note = analyze, analyzer_status()
     views = analyze_turns(t, scenario, analyzer, context_factory)
     return build_scorecard(t, views, corpus, scenario, analyzer_note=note)
 

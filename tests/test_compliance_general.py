@@ -5,6 +5,7 @@ lawfully. Lines the detector still misses are marked xfail(strict=True) so the g
 and a fix turns the mark into a failure that asks for its removal."""
 
 import pytest
+from known_misses import KNOWN
 
 from grading.analyze import Context, analyze
 
@@ -1081,23 +1082,7 @@ NEGATIVES += [
     ("en-US", "Your bank cards won't be cancelled over this.", "debtor"),
 ]
 
-# Lines the detector still misses or wrongly flags, with why.
-XFAIL: dict[str, str] = {
-    "你要是还想好好过日子，就别惹我们。": "a conditional 'if you want a quiet life, don't cross us' with no harm verb",
-    "我们去你家的时候，希望你在家。": "a visit announced politely; the threat is only in the setting",
-    "你那个小卖部开得好好的，别哪天突然关门了。": "harm to a business hinted through an innocent outcome "
-    "('closes one day'); no harm verb, no menace word",
-    "Nobody will find you if you keep this up.": "a menace phrased with 'nobody' reads as the negations that must "
-    "stay clean ('nobody will come to your house')",
-    "Your boss's voicemail is about to get very full.": "flooding the employer only by metaphor (a full voicemail); "
-    "no call, contact or tell verb",
-    "你晚上回家的那条路挺黑的吧。": "pure insinuation: a remark about the debtor's dark route home carries no menace word, "
-    "only the situation makes it a threat",
-    "Nobody with half a brain would do this.": "an insult framed as a negated quantifier ('nobody with half a brain') "
-    "looks like the negations that must stay clean",
-    "我是银行总行风控部的，不是外包。": "an agency posing as the bank's own staff reads exactly like a real bank employee; "
-    "only the caller's actual employer tells them apart",
-}
+XFAIL = KNOWN  # lines the analyzer still misses or wrongly flags: tests/known_misses.py
 
 
 def _params():
