@@ -105,7 +105,7 @@ class Ctx:
     token: gr.BrowserState
     lang: gr.Radio
     reg: list = field(default_factory=list)  # (component, {attr: text key or fn(lang)})
-    refreshers: list = field(default_factory=list)  # (fn, inputs, outputs)
+    refreshers: list = field(default_factory=list)  # (fn, inputs, outputs, event options)
 
     def tr(self, comp, **attrs):
         """Register translatable props of a component and set them in the first language."""
@@ -114,9 +114,13 @@ class Ctx:
         self.reg.append((comp, attrs))
         return comp
 
-    def refresh(self, fn, inputs, outputs) -> None:
-        """Run `fn` when the page loads, when the user signs in or out, and when the language changes."""
-        self.refreshers.append((fn, inputs, outputs))
+    def refresh(self, fn, inputs, outputs, **events) -> None:
+        """Run `fn` when the page loads, when the user signs in or out, and when the language changes.
+
+        `events` go to each of those listeners (e.g. a shared `concurrency_id`, so a refresh
+        queued earlier can never land after a later search and overwrite its result).
+        """
+        self.refreshers.append((fn, inputs, outputs, events))
 
 
 def _fail(lg: str, e: Exception) -> str:
@@ -543,9 +547,12 @@ def _studio(ctx: Ctx, practice: SimpleNamespace) -> SimpleNamespace:
         return _table(rows, cols, lg), gr.update(choices=[e.id for e in entries])
 
     list_io = ([token, lang, search], [table, pick])
-    search.change(listing, *list_io, show_progress="hidden", trigger_mode="always_last")
-    tab.select(listing, *list_io, show_progress="hidden")
-    ctx.refresh(listing, *list_io)
+    # One queue for every listing request: they run in the order they were made, so the
+    # newest search text always decides what the table shows.
+    one_queue = {"concurrency_id": "studio-listing", "concurrency_limit": 1}
+    search.change(listing, *list_io, show_progress="hidden", trigger_mode="always_last", **one_queue)
+    tab.select(listing, *list_io, show_progress="hidden", **one_queue)
+    ctx.refresh(listing, *list_io, **one_queue)
     table.select(_row_pick(0), None, pick)
 
     def open_persona(tok, lg, pid):
@@ -948,10 +955,10 @@ def build_app(mode: str = "single", service: Service | None = None) -> gr.Blocks
             view, [token, lang], view_out
         )
         token.change(view, [token, lang], view_out)
-        for fn, inputs, outputs in ctx.refreshers:
-            loaded.then(fn, inputs, outputs)
-            token.change(fn, inputs, outputs)
-            lang.change(fn, inputs, outputs, show_progress="hidden")
+        for fn, inputs, outputs, events in ctx.refreshers:
+            loaded.then(fn, inputs, outputs, **events)
+            token.change(fn, inputs, outputs, **events)
+            lang.change(fn, inputs, outputs, show_progress="hidden", **events)
 
         # ------------------------------------------------------------ sign in / out
         def do_login(username, password, lg):
