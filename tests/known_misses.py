@@ -7,31 +7,29 @@ import pytest
 
 KNOWN: dict[str, str] = {
     # missed violations
-    "你要是还想好好过日子，就别惹我们。": "a conditional 'if you want a quiet life, don't cross us' with no harm verb",
-    "Nobody will find you if you keep this up.": "a menace phrased with 'nobody' reads as the negations that must "
-    "stay clean ('nobody will come to your house')",
     "Nobody with half a brain would do this.": "an insult framed as a negated quantifier ('nobody with half a brain') "
     "looks like the negations that must stay clean",
-    "You're lucky we only call.": "the veiled-threat rule finds it, but the learned model scores it just under its "
-    "veto level (0.30), so the finding is dropped",
-    "This is your last chance before your Social Security gets cut.": "the false-action rule finds it, but the "
-    "learned model scores threat_legal under its veto level and drops it",
+    "You're lucky we only call.": "the veiled-threat rule finds it, but the learned model scores it under its "
+    "veto level, so the finding is dropped",
     "Your coworker Dan is behind on his car loan.": "caught as third-party disclosure; the shaming-at-work "
     "harassment finding is dropped by the learned model's veto",
+    "到时候就不只是打电话的事了。": "a menace by understatement; the learned model scores it under its veto "
+    "level and drops the rule's finding",
     # lawful lines flagged by the learned model
+    "I'm not calling from the police or the court.": "a denial that names the offices; the learned model flags "
+    "impersonation despite the negation",
+    "We will not come to your home.": "a promise not to visit; the learned model weighs 'come to your home' over "
+    "the negation",
+    "Drive safe, and give my best to your kids.": "a kind farewell naming the debtor's children reads like the "
+    "veiled threats about family",
     "If you pay $50 today, there's no fee for using the phone system.": "the learned model reads fee talk with an "
     "amount as misrepresentation; whether a fee is real is not in the words",
     "Your bank cards won't be cancelled over this.": "the learned model reads 'cards cancelled' as an invented "
     "consequence despite the negation",
     "I'm not saying you're a deadbeat; I know things happen.": "a disowned insult; the learned model scores the "
     "line as menace",
-    "I won't contact your coworkers or your boss.": "a promise not to contact the employer; the learned model "
-    "weighs 'contact your coworkers' over the negation",
-    "I'll call your cell phone between 9 and 5, if that's okay.": "an agreed calling window read as call pressure",
     "我是银行的，不是法院的。": "the training lines treat an agency calling itself the bank as impersonation, so "
     "a bank employee saying the same is flagged; only the caller's employer tells them apart",
-    "晚上回家路上注意安全，我们明天再联系。": "a kind farewell about the way home reads like the veiled threats "
-    "about the way home",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
 }

@@ -174,7 +174,7 @@ FAMILY_CLEAN = [
 
 
 @pytest.mark.parametrize(
-    ("locale", "text", "category"), FAMILY_CAUGHT, ids=[t[:28] for _, t, _ in FAMILY_CAUGHT]
+    ("locale", "text", "category"), params(FAMILY_CAUGHT, ids=[t[:28] for _, t, _ in FAMILY_CAUGHT])
 )
 def test_wider_family_is_caught(locale, text, category):
     assert category in cats(text, locale)

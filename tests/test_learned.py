@@ -277,3 +277,23 @@ def test_disclosure_before_verification_is_never_vetoed():
     line = "You owe $2,300 on the Visa and it's three months late."
     unverified = Context(locale="en-US", verified=False)
     assert "third_party_disclosure" in cats(line, unverified)
+
+
+@pytest.mark.parametrize(("text", "ctx"), [("就这样。", ZH), ("Okay, bye.", EN)])
+def test_too_short_for_the_model_alone(learned_only, text, ctx):
+    assert not learned.enough_text(train.normalize(text).clean.text, "zh" if ctx is ZH else "en")
+    assert analyze(text, ctx, semantic=False).violations == []
+
+
+def test_blind_benchmark_sets_never_train_the_model():
+    files = {p.name for loc in train.LOCALES for p in train.training_files(train.DATA_DIR, loc)}
+    trained = set()
+    for loc in train.LOCALES:
+        trained |= {train.normalize(r["text"]).clean.text for r in train.load_locale(train.DATA_DIR, loc)}
+    for name in train.BLIND_SETS:
+        for loc in train.LOCALES:
+            blind = train.BENCH_DIR / f"{name}_lines_{loc}.jsonl"
+            assert blind.exists() and blind.name not in files
+            texts = {train.normalize(r["text"]).clean.text for r in train.read_rows(blind)}
+            # sets written independently share a few stock lines ("Sorry for the wait"); no more
+            assert texts and len(trained & texts) <= 0.02 * len(texts), sorted(trained & texts)
