@@ -164,13 +164,15 @@ _OWED = {
 # Debt details (the delinquency itself or an amount owed), as opposed to a passing "about your account".
 _DEBT_DETAIL = {
     "zh": re.compile(
-        r"(您|你)[^。！？!?]{0,12}(欠款|欠了|欠钱|欠着|欠我们|欠银行|拖欠|逾期|没还|未还|应还|透支)"
+        r"(您|你)[^。！？!?]{0,12}(欠款|欠了|欠钱|欠着|欠我们|欠银行|拖欠|逾期|没还|未还|应还|透支"
+        r"|还欠(?!缺)|欠(?=\d|[一二三四五六七八九十两几]+[百千万]))"
         r"|(欠款|欠了|拖欠|逾期|应还|未还)[^。！？!?]{0,8}(\d|[一二三四五六七八九十两几百千万]+(元|块|万|天|个月))"
     ),
     "en": re.compile(
         r"\b(you|your)\b[^.!?]{0,30}\b(owe|owes|owed|owing|past[ -]due|overdue|delinquen\w*|behind on|unpaid|"
         r"in default|charged[ -]off|missed (a |your |two |three )?payments?|balance of|\d+ days late|late on)\b"
         r"|\b(owe|owes|owed|past[ -]due|overdue|balance of)\b[^.!?]{0,12}\$\s?\d"
+        r"|\$\s?\d[\d,.]*\s+(past[ -]due|overdue|unpaid|outstanding|delinquent)\b"
     ),
 }
 # The listener is the debtor's employer or workmate: telling them about the debt also shames the debtor

@@ -112,7 +112,7 @@ _RAW: dict[str, dict[str, list[str]]] = {
 _DEBT_RAW = {
     "zh": [
         r"欠款|欠钱|欠了|欠着|欠债|欠费|拖欠|欠我们|欠银行|逾期|没还|未还|还款|应还|债务|催收|老赖|透支|账单|借款|贷款"
-        r"|欠.{0,6}(元|块|万)",
+        r"|欠.{0,6}(元|块|万)|还欠(?!缺)|欠(\d|[一二三四五六七八九十两几]+[百千万])|(消费|网|车|房|经营|信用)贷",
     ],
     "en": [
         r"\b(debts?|owes?|owed|owing|past[ -]due|overdue|delinquen\w*|behind on|late on (his|her|your|the)|collections?"

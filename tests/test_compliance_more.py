@@ -127,6 +127,8 @@ def test_debt_told_to_an_unverified_listener():
     for locale, text in [
         ("zh-CN", "喂，你的贷款已经逾期三十天了。"),
         ("en-US", "Hello, you owe $940 and it's past due."),
+        ("zh-CN", "喂，是周伟吗？你在我们这儿的消费贷还欠八千六。"),
+        ("en-US", "Hi, calling about the $512 past-due balance of Tom Reyes, is this Tom?"),
     ]:
         a = analyze(text, Context(locale=locale, party="debtor", verified=False))
         found = [(f.category, f.severity, f.rule_id) for f in a.violations]
@@ -135,6 +137,9 @@ def test_debt_told_to_an_unverified_listener():
         assert not analyze(text, Context(locale=locale, party="debtor", verified=True)).violations
     # a general statement of consequences names no debt of the listener's
     a = analyze("逾期会影响征信记录。", Context(locale="zh-CN", party="debtor", verified=False))
+    assert not a.violations
+    # "还欠缺" is "still lacking", not a debt
+    a = analyze("您好，请问您还欠缺什么材料吗？", Context(locale="zh-CN", party="debtor", verified=False))
     assert not a.violations
 
 
