@@ -19,8 +19,8 @@ and shipped as `grading/data/line_model.bin` (weights as 16-bit integers, gzip).
 only the standard library: reviewing a line adds about 0.6 ms. Per-category thresholds
 are set on out-of-fold predictions so that lawful firm lines stay clean. `review` then adds what
 the rule paths missed, quoting the sentence that scored highest against the category's rule whose
-wording is closest, and drops a rule finding the model scores very low (the `veto` level, also set
-out of fold, at almost no cost in recall).
+wording is closest, and drops the rule findings of a line it scores as lawful in every category
+(below the `veto` level, also set out of fold, at almost no cost in recall).
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ _PUNCT = re.compile(r"[\s，。！？、；：,.!?;:~～…\"'“”‘’()（�
 _SENT = re.compile(r"[。！？!?；;\n]+|\.(?:\s+|$)")
 _EN_WORD = re.compile(r"[a-z0-9$][a-z0-9'$*]*")
 _LATIN = re.compile(r"[a-z]+")
-_NEGATION = {
+NEGATION = {
     "en": re.compile(r"\b(not|never|no one|nobody|none|nothing|won't|don't|isn't|aren't|can't)\b|n't\b"),
     "zh": re.compile(r"不会|不是|并不|绝不|没有人|不用|不需要|不可能|不属于|不构成|不能|不得|不要|别"),
 }
@@ -115,7 +115,7 @@ def feature_names(text: str, lang: str, third_party: bool, evidence: tuple[str, 
         whole.update(here)
         out += [f"ff:{x}&{y}" for i, x in enumerate(here) for y in here[i + 1 :]]
     out += [f"f:{x}" for x in sorted(whole)]
-    if _NEGATION[lang].search(text):
+    if NEGATION[lang].search(text):
         out.append("neg")
         out += _negated(text, lang)
     if DEBT_MENTION[lang].search(text):
@@ -132,7 +132,7 @@ def _negated(text: str, lang: str) -> list[str]:
     """Words (en) or character pairs (zh) and cue families inside a negation's clause, marked as
     negated: "won't be arrested" and "will be arrested" share their words but not these features."""
     out = []
-    for m in _NEGATION[lang].finditer(text):
+    for m in NEGATION[lang].finditer(text):
         end = _CLAUSE_END.search(text, m.end())
         scope = text[m.end() : end.start() if end else len(text)][:40]
         out += [f"Nf:{name}" for name, rx in _families(lang).items() if rx.search(scope)]
@@ -174,7 +174,15 @@ class LineModel:
     scale: tuple[float, ...]
     bias: tuple[float, ...]
     thresholds: dict[str, float]
-    veto: float = 0.0  # a rule finding whose category the model scores below this is dropped
+    veto: float = 0.0  # rule findings are dropped when the model scores every category below this
+    veto_negated: float | None = None  # the same for a line with a negation in it (None: `veto`)
+
+    def veto_for(self, text: str) -> float:
+        """The veto level for a (clean) line: negated, quoted and reassuring uses of banned words
+        are what the rules get wrong, so a line with a negation may have a higher one."""
+        if self.veto_negated is not None and NEGATION[lang_of(self.locale)].search(text):
+            return self.veto_negated
+        return self.veto
 
     def scores(self, text: str, third_party: bool, evidence: tuple[str, ...] = ()) -> dict[str, float]:
         """Probability per category for an already normalised (clean) text."""
@@ -209,6 +217,7 @@ def write_model(path: Path, meta: dict, models: dict[str, dict]) -> None:
             "scale": m["scale"],
             "thresholds": m["thresholds"],
             "veto": m.get("veto", 0.0),
+            "veto_negated": m.get("veto_negated"),
             "nbytes": len(m["weights"]),
         }
         for loc, m in sorted(models.items())
@@ -260,6 +269,7 @@ def read_model(path: Path) -> tuple[dict, dict[str, LineModel]]:
             tuple(m["bias"]),
             dict(m["thresholds"]),
             float(m.get("veto", 0.0)),
+            None if m.get("veto_negated") is None else float(m["veto_negated"]),
         )
         pos += n
     return header, models
@@ -347,9 +357,10 @@ def review(norm: Normalized, ctx: Context, found: list[Finding]) -> list[Finding
 
     - A category the model scores at or above its threshold is flagged: by the rule findings when
       there are any, else by a finding that quotes the sentence carrying it.
-    - A rule finding whose category the model scores below `veto` is dropped: the rules fire on
-      negated, quoted and reassuring uses of their words ("nobody goes to jail over a card bill"),
-      and the model has seen those next to what the rules said. Disclosure before verification with
+    - Rule findings are dropped when the model scores every category below the veto level: the
+      rules fire on negated, quoted and reassuring uses of their words ("nobody goes to jail over a
+      card bill"), and the model has seen those next to what the rules said. Lines with a negation
+      have their own level (`veto_negated`), as that is where the rules go wrong most. Disclosure before verification with
       the debtor is never dropped: the model does not score that case.
     - Third-party disclosure is only scored when a third party listens: with the debtor the same
       words are what the call is for.
@@ -363,11 +374,17 @@ def review(norm: Normalized, ctx: Context, found: list[Finding]) -> list[Finding
     evidence = rule_evidence(found)
     scores = model.scores(text, tp, evidence)
 
+    # How likely the model thinks any violation is: a rule finding is only dropped when the model
+    # finds the whole line lawful, not when it reads the line as a neighbouring category (an
+    # invented flight ban is a legal threat to one labeller and a misrepresentation to another).
+    worst = max((v for c, v in scores.items() if c != "third_party_disclosure" or tp), default=1.0)
+    veto = model.veto_for(text)
+
     def keep(f: Finding) -> bool:
         c = str(f.category)
         if c not in scores or (c == "third_party_disclosure" and not tp):
             return True
-        return scores[c] >= model.veto
+        return worst >= veto
 
     kept = [f for f in found if keep(f)]
     if not enough_text(text, lang_of(ctx.locale)):

@@ -7,8 +7,8 @@ Training data: every `grading/data/train/<locale>_*.jsonl` file (one labelled li
 `context` debtor|third_party, `verified`, `labels` (violation categories, [] for lawful lines), `kind`),
 plus the scripts corpus of the locale: each rule's examples count as lines of its category; lawful
 firm lines, step phrasings and service phrases count as lawful lines. In a checkout the benchmark
-line sets that were already measured (eval, heldout ... heldout4) are added; the newest set,
-heldout5, is never read here, so it measures the model on lines it has not seen.
+line sets that were already measured (eval, heldout ... heldout5) are added; the newest set,
+heldout6, is never read here, so it measures the model on lines it has not seen.
 
 What the rule paths find in a line is one of its features, so the model is stale when the training
 lines, the corpus or the rule paths' answers on those lines change: `--check` and the tests compare
@@ -28,15 +28,25 @@ import json
 import sys
 from pathlib import Path
 
-from grading.learned import CATEGORIES, DIM, MODEL_PATH, read_model, rule_evidence, vectorize, write_model
+from grading.cues import lang_of
+from grading.learned import (
+    CATEGORIES,
+    DIM,
+    MODEL_PATH,
+    NEGATION,
+    read_model,
+    rule_evidence,
+    vectorize,
+    write_model,
+)
 from grading.normalize import normalize
 
 DATA_DIR = Path(__file__).resolve().parent / "data" / "train"
 # In a checkout, the benchmark line sets that have already been measured train the model too; the
 # newest set stays blind, so it measures it (see benchmarks/README.md).
 BENCH_DIR = Path(__file__).resolve().parent.parent / "benchmarks" / "data"
-BENCH_SETS = ("eval", "heldout", "heldout2", "heldout3", "heldout4")
-BLIND_SETS = ("heldout5",)
+BENCH_SETS = ("eval", "heldout", "heldout2", "heldout3", "heldout4", "heldout5")
+BLIND_SETS = ("heldout6",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 
@@ -171,7 +181,7 @@ VETO_LEVELS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 def train_locale(
     rows: list[dict],
     locale: str,
-    C: float = 8.0,
+    C: float = 32.0,
     folds: int = 5,
     fp_budget: float = 0.02,
     max_veto_loss: float = 0.005,
@@ -227,23 +237,43 @@ def train_locale(
         "rules_recall": round(float((R & Y).any(axis=1)[viol].mean()), 4),
         "rules_fp_lawful": round(float(R.any(axis=1)[lawful].mean()), 4),
     }
-    # The veto: the highest level at which dropping rule findings the model scores below it costs at
-    # most `max_veto_loss` of recall out of fold (disclosure with the debtor is never vetoed).
+    # The veto: rule findings are dropped on lines the model scores below a level in every category
+    # (disclosure with the debtor is never vetoed, nor does its score count there). Lines with a
+    # negation get their own level. The pair of levels kept is the one that clears the most lawful
+    # lines out of fold while costing at most `max_veto_loss` of recall (ties: the lower levels).
     T = np.array([thresholds[c] for c in CATEGORIES])
     tp_col = CATEGORIES.index("third_party_disclosure")
     third = np.array([r.get("context") == "third_party" for r in rows])
+    counted = oof.copy()
+    counted[~third, tp_col] = 0.0
+    worst = counted.max(axis=1, keepdims=True)
+    lang = lang_of(locale)
+    negated = np.array([bool(NEGATION[lang].search(normalize(r["text"]).clean.text)) for r in rows])[:, None]
 
-    def combined(v: float) -> tuple[float, float]:
+    def combined(v: float, vn: float) -> tuple[float, float]:
         vetoable = np.ones_like(R)
         vetoable[:, tp_col] = third
-        final = (oof >= T) | (R & ~(vetoable & (oof < v)))
+        level = np.where(negated, vn, v)
+        final = (oof >= T) | (R & ~(vetoable & (worst < level)))
         return float((final & Y).any(axis=1)[viol].mean()), float(final.any(axis=1)[lawful].mean())
 
-    base_recall, _ = combined(0.0)
-    veto = max(v for v in VETO_LEVELS if combined(v)[0] >= base_recall - max_veto_loss)
-    rec, fp = combined(veto)
+    base_recall, _ = combined(0.0, 0.0)
+    options = [
+        (fp, v + vn, v, vn)
+        for v in VETO_LEVELS
+        for vn in VETO_LEVELS
+        for rec, fp in [combined(v, vn)]
+        if rec >= base_recall - max_veto_loss
+    ]
+    _, _, veto, veto_negated = min(options)
+    rec, fp = combined(veto, veto_negated)
     report["_lines"].update(
-        {"veto": veto, "combined_recall": round(rec, 4), "combined_fp_lawful": round(fp, 4)}
+        {
+            "veto": veto,
+            "veto_negated": veto_negated,
+            "combined_recall": round(rec, 4),
+            "combined_fp_lawful": round(fp, 4),
+        }
     )
     scale = np.maximum(np.abs(W).max(axis=0), 1e-9) / 32767.0
     q = np.round(W / scale).astype("<i2")
@@ -253,11 +283,14 @@ def train_locale(
         "bias": [round(b, 6) for b in bias],
         "thresholds": thresholds,
         "veto": veto,
+        "veto_negated": veto_negated,
         "report": report,
     }
 
 
-def train(data_dir: Path = DATA_DIR, out: Path = MODEL_PATH, C: float = 8.0, fp_budget: float = 0.02) -> dict:
+def train(
+    data_dir: Path = DATA_DIR, out: Path = MODEL_PATH, C: float = 32.0, fp_budget: float = 0.02
+) -> dict:
     models, reports, rows_by_locale = {}, {}, {}
     for loc in LOCALES:
         rows = rows_by_locale[loc] = load_locale(data_dir, loc)
@@ -279,7 +312,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m grading.train", description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DATA_DIR, help="folder of <locale>_*.jsonl training files")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    ap.add_argument("--C", type=float, default=8.0, help="inverse regularisation strength")
+    ap.add_argument("--C", type=float, default=32.0, help="inverse regularisation strength")
     ap.add_argument(
         "--fp-budget", type=float, default=0.02, help="share of lawful lines allowed to be flagged"
     )
@@ -299,9 +332,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for loc, rep in meta["report"].items():
         lines = rep.pop("_lines")
-        veto, n = lines.pop("veto"), lines.pop("n")
+        veto, vn, n = lines.pop("veto"), lines.pop("veto_negated"), lines.pop("n")
         figures = ", ".join(f"{k} {v:.1%}" for k, v in lines.items())
-        print(f"{loc}: {n} lines; veto below {veto}; out-of-fold: {figures}")
+        print(f"{loc}: {n} lines; veto below {veto} ({vn} with a negation); out-of-fold: {figures}")
         for cat, r in rep.items():
             rec = "-" if r["oof_recall"] is None else f"{r['oof_recall']:.1%}"
             print(f"  {cat:24s} n={r['n']:4d} recall={rec}")

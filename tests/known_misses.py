@@ -11,15 +11,12 @@ KNOWN: dict[str, str] = {
     "looks like the negations that must stay clean",
     "You're lucky we only call.": "the veiled-threat rule finds it, but the learned model scores it under its "
     "veto level, so the finding is dropped",
-    "Your coworker Dan is behind on his car loan.": "caught as third-party disclosure; the shaming-at-work "
-    "harassment finding is dropped by the learned model's veto",
-    "到时候就不只是打电话的事了。": "a menace by understatement; the learned model scores it under its veto "
-    "level and drops the rule's finding",
+    "不还的话，你这辈子都别想坐飞机。": "the rule finds the invented travel ban, but '别' reads as a negation, and "
+    "the model splits the line between legal threat and misrepresentation, both under the higher veto level "
+    "kept for negated lines",
+    "You'd better hope I don't run into you.": "a menace whose only negation is inside the threat ('don't run "
+    "into you'); the model scores it under the veto level kept for negated lines and drops the rule's finding",
     # lawful lines flagged by the learned model
-    "I'm not calling from the police or the court.": "a denial that names the offices; the learned model flags "
-    "impersonation despite the negation",
-    "We will not come to your home.": "a promise not to visit; the learned model weighs 'come to your home' over "
-    "the negation",
     "Drive safe, and give my best to your kids.": "a kind farewell naming the debtor's children reads like the "
     "veiled threats about family",
     "If you pay $50 today, there's no fee for using the phone system.": "the learned model reads fee talk with an "

@@ -270,7 +270,29 @@ def test_model_drops_a_rule_finding_it_scores_very_low():
     rules_only = analyze(line, EN, semantic=False, learned=False).violations
     assert [str(f.category) for f in rules_only] == ["threat_legal"]
     assert analyze(line, EN, semantic=False).violations == []
-    assert learned.score_line(line, EN)["threat_legal"] < learned.model_for("en-US").veto
+    assert learned.score_line(line, EN)["threat_legal"] < learned.model_for("en-US").veto_for(line)
+
+
+def test_negated_lines_get_their_own_veto_level():
+    for loc, negated, plain in [
+        ("zh-CN", "我们不会去你家。", "我们明天去你家。"),
+        ("en-US", "We won't call your boss.", "We will call your boss."),
+    ]:
+        model = learned.model_for(loc)
+        assert model.veto_for(negated) == model.veto_negated
+        assert model.veto_for(plain) == model.veto
+        assert model.veto <= model.veto_negated <= 0.5
+
+
+def test_a_line_the_model_flags_keeps_every_rule_finding():
+    """The veto is line-level: a line the model flags for harassment keeps the rules' insult finding
+    even though the model's insult score is low ('要不要脸' at the end of a harassment threat)."""
+    line = "还有，明天我就打到你们单位，再把你的事发给你通讯录里每一个人，看你还要不要脸。"
+    rules_only = {str(f.category) for f in analyze(line, ZH, semantic=False, learned=False).violations}
+    assert rules_only == {"harassment", "insult"}
+    scores = learned.score_line(line, ZH)
+    assert scores["insult"] < learned.model_for("zh-CN").veto_for(line) <= scores["harassment"]
+    assert cats(line, ZH) == {"harassment", "insult"}
 
 
 def test_disclosure_before_verification_is_never_vetoed():
