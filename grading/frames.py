@@ -10,6 +10,8 @@ ones it cannot see from the clause prefix alone:
   that happens"): attributed to the listener, then refuted.
 - a third party told they owe nothing ("也不会让您替他还钱", "you're not responsible for his bills").
 - a charge grounded in the contract ("a $25 returned-payment fee under your agreement").
+- a remedy stated as a possibility that the contract or a court allows, with no date on it ("the
+  lender may repossess the vehicle as the contract allows").
 
 Each frame is a family of wordings, checked on the `clean` view around one match.
 """
@@ -115,6 +117,30 @@ _CONTRACT = {
         r"|\b(returned|bounced|dishonou?red|nsf|late|missed)\s+(payment|check|cheque|debit)\b"
     ),
 }
+# A remedy stated as what the contract or a court allows, as a possibility and with no date on it:
+# "the lender may repossess the vehicle as the contract allows", "银行可能依法申请法院强制执行".
+_DUE_PROCESS = {
+    "zh": re.compile(
+        r"依法|按(照)?(合同|协议)|(合同|协议)(约定|允许|规定)|经(过)?法院|法院(判决|裁定|依法)|"
+        r"通过(法律|司法|诉讼)(途径|程序)|法律程序|司法程序"
+    ),
+    "en": re.compile(
+        r"\b(as|if|where|when)\s+(the|your)\s+(loan\s+|card\s+)?(contract|agreement|law|court|judge)\s+"
+        r"(allows?|permits?|provides?|orders?)\b|\b(permitted|allowed|authori[sz]ed)\s+(by|under)\s+"
+        r"(law|the (contract|agreement)|your (contract|agreement))\b|\b(court order|through the courts?|"
+        r"legal process|due process|after a (court|judge))\b"
+    ),
+}
+_MAY = {
+    "zh": re.compile(r"可能|可以|有权|或许|也许"),
+    "en": re.compile(r"\b(may|might|could|can|has the right to|have the right to|is entitled to)\b"),
+}
+_IMMINENT = {
+    "zh": re.compile(r"今天|今晚|明天|马上|立刻|立即|现在就|下午|这就|已经"),
+    "en": re.compile(
+        r"\b(today|tonight|tomorrow|right now|immediately|this (afternoon|evening|week)|within|already)\b"
+    ),
+}
 _ABSURD = {
     "zh": re.compile(r"翻倍|翻番|翻[一两三几]倍|倍|利滚利|每天|每日|一天"),
     "en": re.compile(r"\b(doubl\w*|tripl\w*|every day|per day|a day|daily|overnight)\b"),
@@ -161,6 +187,14 @@ def framed(text: str, start: int, end: int, category: str, rule_id: str, lang: s
                 return True
     if rule_id.endswith("contacts_pressure") and _RELAY[lang].search(text, a, start):
         if not DEBT_MENTION[lang].search(text, a, b):
+            return True
+    if rule_id.endswith(("false_action", "fake_enforcement")):
+        sentence = text[a:b]
+        if (
+            _DUE_PROCESS[lang].search(sentence)
+            and _MAY[lang].search(text, a, start)
+            and not _IMMINENT[lang].search(sentence)
+        ):
             return True
     if rule_id.endswith("inflated_amount"):
         if _CONTRACT[lang].search(text, a, b) and not _ABSURD[lang].search(text, a, b):

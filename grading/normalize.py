@@ -6,7 +6,8 @@ Two views are built, each remembering for every character which span of the orig
 so a finding can quote the exact original substring:
 
 - `base`:  NFKC (full-width -> half-width), lower case, traditional -> simplified, look-alike
-  Cyrillic letters -> Latin, zero-width characters dropped, whitespace runs collapsed.
+  Cyrillic letters -> Latin, zero-width characters dropped, whitespace runs collapsed, emoji that
+  stand for a word (🔪, 🔥, 👮, 🐷 ...) read as that word.
   Used for acts, amounts and dates.
 - `clean`: `base` plus de-obfuscation: spaced or dotted letters and leet / masked tokens that
   spell a word of the profanity lexicon are replaced by that word, and separators wedged between
@@ -22,7 +23,22 @@ from functools import lru_cache
 
 from grading.hanzi import TRAD_TO_SIMP
 
-_DROP = set("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f")
+_DROP = set("\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\ufe0e\ufe0f") | {
+    chr(c)
+    for c in range(0x1F3FB, 0x1F400)  # skin-tone modifiers
+}
+# Emoji that stand for a word in threats and insults ("your house goes 🔥🔥🔥", "信不信我🔪了你"):
+# read as that word, in Chinese when the line has Chinese characters, else in English.
+_EMOJI = {
+    "🔪": ("knife", "刀"), "🗡": ("knife", "刀"), "🔫": ("gun", "枪"), "💣": ("bomb", "炸弹"),
+    "🧨": ("bomb", "炸弹"), "🔥": ("fire", "火"), "🩸": ("blood", "血"), "💀": ("dead", "死"),
+    "☠": ("dead", "死"), "⚰": ("coffin", "棺材"), "🪦": ("grave", "坟"), "🚔": ("police", "警察"),
+    "🚓": ("police", "警察"), "👮": ("police", "警察"), "🚨": ("police", "警察"), "⚖": ("court", "法院"),
+    "⛓": ("jail", "坐牢"), "🏠": ("home", "家"), "🏡": ("home", "家"), "🚗": ("car", "车"),
+    "🏫": ("school", "学校"), "👶": ("baby", "孩子"), "🧒": ("kid", "孩子"), "🐷": ("pig", "猪"),
+    "🐖": ("pig", "猪"), "🐶": ("dog", "狗"), "🐕": ("dog", "狗"), "🤡": ("clown", "小丑"),
+    "💩": ("shit", "屎"),
+}  # fmt: skip
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"}
 _CYRILLIC = dict(zip("аеорсухіктмвнѕјԁ", "aeopcyxiktmbhsjd", strict=True))
 
@@ -158,10 +174,13 @@ def _base(text: str) -> View:
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    zh = _CJK.search(text) is not None
     for i, ch in enumerate(text):
-        if ch in _DROP:
+        if ch in _DROP or (ch in "♂♀" and i and text[i - 1] == "\u200d"):
             continue
-        for c in _fold(ch):
+        word = _EMOJI.get(ch)
+        folded = _fold(ch) if word is None else word[1] if zh else f" {word[0]} "
+        for c in folded:
             if c.isspace():
                 if not chars or chars[-1] == " ":
                     continue

@@ -165,3 +165,60 @@ def test_bare_goodbye_and_bare_amount_question_are_not_steps():
     assert not analyze("How much can you pay today?", Context(locale="en-US", verified=True)).has(
         "negotiate_plan"
     )
+
+
+EMOJI_FLAGGED = [
+    ("en-US", "🚔👮‍♂️ are coming for you if this isn't paid by 5.", "threat_legal"),
+    ("en-US", "Nice 🚗. Be a shame if something happened to it.", "threat_violence"),
+    ("zh-CN", "你就是头🐷", "insult"),
+    ("zh-CN", "信不信我🔪了你，欠钱还有理了？", "threat_violence"),
+]
+
+
+@pytest.mark.parametrize(("locale", "text", "category"), EMOJI_FLAGGED)
+def test_emoji_standing_for_a_word_is_read_as_that_word(locale, text, category):
+    assert category in cats(text, locale)
+
+
+def test_emoji_are_read_in_the_language_of_the_line():
+    assert normalize("your house goes 🔥🔥🔥").clean.text == "your house goes fire fire fire"
+    assert normalize("信不信我🔪了你").clean.text == "信不信我刀了你"
+    # skin tones, variation selectors and the gender sign of a joined emoji are dropped
+    assert normalize("👮🏽‍♀️ on the way").clean.text == "police on the way"
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en-US", "Thanks, have a great weekend 👍🏽🙂"),
+        ("zh-CN", "好的，祝您周末愉快🙂👍"),
+        ("en-US", "Say hi to your 🐶 for me."),
+    ],
+)
+def test_friendly_emoji_stay_clean(locale, text):
+    assert cats(text, locale) == set()
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en-US", "If the loan defaults, the lender may repossess the truck as the loan agreement allows."),
+        ("en-US", "Wages can only be garnished through the courts, after a judge rules on it."),
+        ("zh-CN", "如果长期逾期，银行可能依法申请查封抵押的房产。"),
+        ("zh-CN", "按合同约定，逾期九十天后贷款机构有权收回车辆。"),
+    ],
+)
+def test_a_remedy_the_contract_or_a_court_allows_stays_clean(locale, text):
+    assert cats(text, locale) == set()
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en-US", "We can repossess your car tonight as the contract allows."),
+        ("en-US", "The lender will garnish your wages starting Friday."),
+        ("zh-CN", "按合同约定，明天就冻结你的账户。"),
+    ],
+)
+def test_a_remedy_with_a_date_on_it_is_still_a_threat(locale, text):
+    assert "threat_legal" in cats(text, locale)
