@@ -7,18 +7,12 @@ import pytest
 
 KNOWN: dict[str, str] = {
     # missed violations
-    "Nobody with half a brain would do this.": "an insult framed as a negated quantifier ('nobody with half a brain') "
-    "looks like the negations that must stay clean",
     "You're lucky we only call.": "the veiled-threat rule finds it, but the learned model scores it under its "
     "veto level, so the finding is dropped",
     "不还的话，你这辈子都别想坐飞机。": "the rule finds the invented travel ban, but '别' reads as a negation, and "
     "the model splits the line between legal threat and misrepresentation, both under the higher veto level "
     "kept for negated lines",
-    "You'd better hope I don't run into you.": "a menace whose only negation is inside the threat ('don't run "
-    "into you'); the model scores it under the veto level kept for negated lines and drops the rule's finding",
     # lawful lines flagged by the learned model
-    "Drive safe, and give my best to your kids.": "a kind farewell naming the debtor's children reads like the "
-    "veiled threats about family",
     "If you pay $50 today, there's no fee for using the phone system.": "the learned model reads fee talk with an "
     "amount as misrepresentation; whether a fee is real is not in the words",
     "Your bank cards won't be cancelled over this.": "the learned model reads 'cards cancelled' as an invented "
