@@ -363,6 +363,21 @@ def lexical_findings(norm: Normalized, ctx: Context) -> list[Finding]:
     return out
 
 
+def unverified_rule(rs: RuleSet) -> CompiledRule | None:
+    """The disclosure rule as it applies before verification: telling the debt to a listener who
+    may not be the debtor. Major, not critical: nobody is known to be a third party yet."""
+    base_rule = rs.first(Category.third_party_disclosure)
+    if base_rule is None:
+        return None
+    return replace(
+        base_rule,
+        id=UNVERIFIED_RULE_ID,
+        severity="major",
+        description=_UNVERIFIED_TEXT[rs.lang],
+        suggestion=_UNVERIFIED_SUGGESTION[rs.lang],
+    )
+
+
 def context_findings(
     norm: Normalized, ctx: Context, mentions_debt: bool, found: list[Finding]
 ) -> list[Finding]:
@@ -392,16 +407,9 @@ def context_findings(
         # Before verification the listener may not be the debtor (DOMAIN: verify BEFORE saying anything
         # about the debt). Major, not critical: nobody is known to be a third party yet. The scorecard
         # keeps this only when the call never verifies; otherwise it is an order mistake.
-        base_rule = rs.first(Category.third_party_disclosure)
+        rule = unverified_rule(rs)
         m = _DEBT_DETAIL[rs.lang].search(norm.base.text)
-        if base_rule and m:
-            rule = replace(
-                base_rule,
-                id=UNVERIFIED_RULE_ID,
-                severity="major",
-                description=_UNVERIFIED_TEXT[rs.lang],
-                suggestion=_UNVERIFIED_SUGGESTION[rs.lang],
-            )
+        if rule and m:
             out.append(_finding(rule, norm, *norm.base.original_span(m.start(), m.end()), method="context"))
     if ctx.amount_due and Category.misrepresentation not in cats:
         rule = rs.first(Category.misrepresentation, "inflated_amount")

@@ -160,7 +160,15 @@ def vectorize(text: str, lang: str, third_party: bool, evidence: tuple[str, ...]
 
 
 def is_third_party(ctx: Context) -> bool:
-    return ctx.party == "third_party"
+    """Whether the listener may be someone other than the debtor: a third party, or anyone before
+    the debtor's identity is verified. Telling either of them about the debt is a disclosure."""
+    return ctx.party == "third_party" or not ctx.verified
+
+
+def row_third_party(row: dict) -> bool:
+    """`is_third_party` for a labelled training or benchmark line (debtor lines default to verified)."""
+    party = row.get("context", "debtor")
+    return party == "third_party" or not row.get("verified", party == "debtor")
 
 
 @dataclass
@@ -403,7 +411,7 @@ def review(norm: Normalized, ctx: Context, found: list[Finding]) -> list[Finding
 def _model_findings(
     model: LineModel, norm: Normalized, ctx: Context, hits: list[str], evidence
 ) -> list[Finding]:
-    from grading.compliance import _finding, ruleset
+    from grading.compliance import _finding, ruleset, unverified_rule
 
     text = norm.clean.text
     tp = is_third_party(ctx)
@@ -420,7 +428,10 @@ def _model_findings(
             s, e = spans[0]
         while s < e and text[s].isspace():
             s += 1
-        rule = _closest_rule(rules, text[s:e])
+        if c == "third_party_disclosure" and ctx.party != "third_party":
+            rule = unverified_rule(rs)  # said to the debtor before verification
+        else:
+            rule = _closest_rule(rules, text[s:e])
         os_, oe = norm.clean.original_span(s, e)
         out.append(_finding(rule, norm, os_, oe, method="learned"))
     return out

@@ -35,6 +35,7 @@ from grading.learned import (
     MODEL_PATH,
     NEGATION,
     read_model,
+    row_third_party,
     rule_evidence,
     vectorize,
     write_model,
@@ -161,7 +162,7 @@ def _matrix(rows: list[dict], locale: str):
     indptr, indices, values = [0], [], []
     for r in rows:
         ev = rule_evidence(r["_found"]) if "_found" in r else ()
-        vec = vectorize(normalize(r["text"]).clean.text, lang, r.get("context") == "third_party", ev)
+        vec = vectorize(normalize(r["text"]).clean.text, lang, row_third_party(r), ev)
         indices += list(vec)
         values += list(vec.values())
         indptr.append(len(indices))
@@ -243,7 +244,7 @@ def train_locale(
     # lines out of fold while costing at most `max_veto_loss` of recall (ties: the lower levels).
     T = np.array([thresholds[c] for c in CATEGORIES])
     tp_col = CATEGORIES.index("third_party_disclosure")
-    third = np.array([r.get("context") == "third_party" for r in rows])
+    third = np.array([row_third_party(r) for r in rows])
     counted = oof.copy()
     counted[~third, tp_col] = 0.0
     worst = counted.max(axis=1, keepdims=True)

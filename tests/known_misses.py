@@ -7,6 +7,8 @@ import pytest
 
 KNOWN: dict[str, str] = {
     # missed violations
+    "Nobody with half a brain would do this.": "an insult framed as a negated quantifier ('nobody with half a brain') "
+    "looks like the negations that must stay clean",
     "You're lucky we only call.": "the veiled-threat rule finds it, but the learned model scores it under its "
     "veto level, so the finding is dropped",
     "不还的话，你这辈子都别想坐飞机。": "the rule finds the invented travel ban, but '别' reads as a negation, and "

@@ -319,3 +319,32 @@ def test_blind_benchmark_sets_never_train_the_model():
             texts = {train.normalize(r["text"]).clean.text for r in train.read_rows(blind)}
             # sets written independently share a few stock lines ("Sorry for the wait"); no more
             assert texts and len(trained & texts) <= 0.02 * len(texts), sorted(trained & texts)
+
+
+@pytest.mark.parametrize(
+    ("locale", "line"),
+    [
+        (
+            "en-US",
+            "Is this Marco? About the dental implants from last spring, nothing has come in since May.",
+        ),
+        ("zh-CN", "喂，是周先生吗？您年初装的那套净水器，后面几个月的钱一直没见到。"),
+    ],
+)
+def test_the_debt_named_by_its_object_before_verification_is_a_disclosure(locale, line):
+    """No debt word, so no rule fires; the model reads an unverified listener like a third party.
+    The finding is the before-verification rule (major), so the scorecard can treat it as an order
+    mistake once the call verifies."""
+    assert (
+        analyze(line, Context(locale=locale, verified=False), semantic=False, learned=False).violations == []
+    )
+    found = analyze(line, Context(locale=locale, verified=False), semantic=False).violations
+    assert [(str(f.category), f.rule_id, f.severity, f.method) for f in found] == [
+        ("third_party_disclosure", "unverified_disclosure", "major", "learned")
+    ]
+    assert analyze(line, Context(locale=locale, verified=True), semantic=False).violations == []
+
+
+def test_an_unverified_opener_stays_clean():
+    line = "Is this Marco? This is Dana from Pinecrest, I'm calling on a personal business matter."
+    assert analyze(line, Context(locale="en-US", verified=False), semantic=False).violations == []
