@@ -8,8 +8,8 @@ category over hashed features of the de-obfuscated text:
   variants and unseen compounds still share most features with what the model was trained on;
 - the cue families of the compositional scorer (`grading/veiled.py`) and which of them meet in one
   sentence, so "a family word next to a hedge" is one feature whatever the words;
-- negation, a debt mention, and who listens: when the listener is a third party every feature is
-  also seen with a `T:` prefix, which lets the model learn that the same words are a disclosure
+- negation, a debt mention, and who listens: when the listener is a third party, or not yet
+  verified as the debtor, every feature is also seen with a `T:` prefix, which lets the model learn that the same words are a disclosure
   there and required with the verified debtor.
 
 - what the rule paths found (rule, category, method), so the model learns when to trust them.
@@ -368,10 +368,11 @@ def review(norm: Normalized, ctx: Context, found: list[Finding]) -> list[Finding
     - Rule findings are dropped when the model scores every category below the veto level: the
       rules fire on negated, quoted and reassuring uses of their words ("nobody goes to jail over a
       card bill"), and the model has seen those next to what the rules said. Lines with a negation
-      have their own level (`veto_negated`), as that is where the rules go wrong most. Disclosure before verification with
-      the debtor is never dropped: the model does not score that case.
-    - Third-party disclosure is only scored when a third party listens: with the debtor the same
-      words are what the call is for.
+      have their own level (`veto_negated`), as that is where the rules go wrong most.
+    - Third-party disclosure is only scored when a third party, or a listener not yet verified as
+      the debtor, listens: with the verified debtor the same words are what the call is for, and a
+      rule's disclosure finding there is never dropped. Before verification the model's disclosure
+      finding uses the before-verification rule.
     - A line shorter than `enough_text` allows gets no finding from the model alone.
     """
     model = model_for(ctx.locale)

@@ -239,7 +239,7 @@ def train_locale(
         "rules_fp_lawful": round(float(R.any(axis=1)[lawful].mean()), 4),
     }
     # The veto: rule findings are dropped on lines the model scores below a level in every category
-    # (disclosure with the debtor is never vetoed, nor does its score count there). Lines with a
+    # (disclosure with the verified debtor is never vetoed, nor does its score count there). Lines with a
     # negation get their own level. The pair of levels kept is the one that clears the most lawful
     # lines out of fold while costing at most `max_veto_loss` of recall (ties: the lower levels).
     T = np.array([thresholds[c] for c in CATEGORIES])

@@ -295,7 +295,7 @@ def test_a_line_the_model_flags_keeps_every_rule_finding():
     assert cats(line, ZH) == {"harassment", "insult"}
 
 
-def test_disclosure_before_verification_is_never_vetoed():
+def test_disclosure_before_verification_is_flagged():
     line = "You owe $2,300 on the Visa and it's three months late."
     unverified = Context(locale="en-US", verified=False)
     assert "third_party_disclosure" in cats(line, unverified)
