@@ -9,8 +9,8 @@ category over hashed features of the de-obfuscated text:
 - the cue families of the compositional scorer (`grading/veiled.py`) and which of them meet in one
   sentence, so "a family word next to a hedge" is one feature whatever the words;
 - negation, a debt mention, and who listens: when the listener is a third party, or not yet
-  verified as the debtor, every feature is also seen with a `T:` prefix, which lets the model learn that the same words are a disclosure
-  there and required with the verified debtor.
+  verified as the debtor, every feature is also seen with a `T:` prefix, which lets the model
+  learn that the same words are a disclosure there and required with the verified debtor.
 
 - what the rule paths found (rule, category, method), so the model learns when to trust them.
 
@@ -163,12 +163,6 @@ def is_third_party(ctx: Context) -> bool:
     """Whether the listener may be someone other than the debtor: a third party, or anyone before
     the debtor's identity is verified. Telling either of them about the debt is a disclosure."""
     return ctx.party == "third_party" or not ctx.verified
-
-
-def row_third_party(row: dict) -> bool:
-    """`is_third_party` for a labelled training or benchmark line (debtor lines default to verified)."""
-    party = row.get("context", "debtor")
-    return party == "third_party" or not row.get("verified", party == "debtor")
 
 
 @dataclass

@@ -34,8 +34,8 @@ from grading.learned import (
     DIM,
     MODEL_PATH,
     NEGATION,
+    is_third_party,
     read_model,
-    row_third_party,
     rule_evidence,
     vectorize,
     write_model,
@@ -145,14 +145,19 @@ def load_locale(data_dir: Path, locale: str) -> list[dict]:
     return rows + corpus_rows(locale)
 
 
-def rule_findings(row: dict, locale: str) -> list:
-    """What the rule paths (patterns, context, cue combinations) find in a training line."""
-    from grading.analyze import analyze
+def row_context(row: dict, locale: str):
+    """The analyzer Context of a labelled line (debtor lines default to verified)."""
     from grading.results import Context
 
     party = row.get("context", "debtor")
-    ctx = Context(locale=locale, party=party, verified=bool(row.get("verified", party == "debtor")))
-    return analyze(row["text"], ctx, semantic=False, learned=False).violations
+    return Context(locale=locale, party=party, verified=bool(row.get("verified", party == "debtor")))
+
+
+def rule_findings(row: dict, locale: str) -> list:
+    """What the rule paths (patterns, context, cue combinations) find in a training line."""
+    from grading.analyze import analyze
+
+    return analyze(row["text"], row_context(row, locale), semantic=False, learned=False).violations
 
 
 def _matrix(rows: list[dict], locale: str):
@@ -162,7 +167,7 @@ def _matrix(rows: list[dict], locale: str):
     indptr, indices, values = [0], [], []
     for r in rows:
         ev = rule_evidence(r["_found"]) if "_found" in r else ()
-        vec = vectorize(normalize(r["text"]).clean.text, lang, row_third_party(r), ev)
+        vec = vectorize(normalize(r["text"]).clean.text, lang, is_third_party(row_context(r, locale)), ev)
         indices += list(vec)
         values += list(vec.values())
         indptr.append(len(indices))
@@ -244,7 +249,7 @@ def train_locale(
     # lines out of fold while costing at most `max_veto_loss` of recall (ties: the lower levels).
     T = np.array([thresholds[c] for c in CATEGORIES])
     tp_col = CATEGORIES.index("third_party_disclosure")
-    third = np.array([row_third_party(r) for r in rows])
+    third = np.array([is_third_party(row_context(r, locale)) for r in rows])
     counted = oof.copy()
     counted[~third, tp_col] = 0.0
     worst = counted.max(axis=1, keepdims=True)
