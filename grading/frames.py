@@ -107,10 +107,10 @@ _TP_REASSURE = {
 # A charge tied to the signed agreement or to the event that triggers it, not invented.
 _CONTRACT = {
     "zh": re.compile(
-        r"按(照)?(合同|协议|约定|条款|账单)|(合同|协议)(约定|规定|里|上|中)|根据(合同|协议|约定)"
+        r"按(照)?(合同|协议|约定|条款|账单)|(合同|协议)(约定|规定|里|上|中)(?!没|未|不|并没|可没)|根据(合同|协议|约定)"
     ),
     "en": re.compile(
-        r"\b(under|per|according to|as (set out|stated|written) in|in)\s+(your|the)\s+(card\s+|loan\s+|"
+        r"(?<!not )(?<!n't )(?<!never )\b(under|per|according to|as (set out|stated|written) in|in)\s+(your|the)\s+(card\s+|loan\s+|"
         r"cardholder\s+)?(agreement|contract|terms)\b|\b(your|the)\s+(agreement|contract|terms)\s+"
         r"(allows?|provides?|says|sets?)\b"
         # a fee named by the event that triggers it under any card or loan contract

@@ -58,7 +58,9 @@ _LEXICON = (
     "remove removed erase forever never call calling boss coworkers colleagues employer contacts family "
     "neighbors you your "
     # debt and credit words, leet-spelled to slip past disclosure and credit-repair rules ("d3bt", "rep0rt")
-    "debt debts owe owes owed overdue balance report credit score fee fees late payment payments loan"
+    "debt debts owe owes owed overdue balance report credit score fee fees late payment payments loan "
+    # invented consequences, leet-spelled the same way ("S0cial Security will be st0pped", "sch00l")
+    "social security benefits pension stopped cut passport visa school deported revoked cancelled"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -292,11 +294,14 @@ def _deobfuscate(view: View) -> View:
         tok = m.group()
         if not _SPECIAL.search(tok) or any(a <= m.start() < b for a, b in taken):
             continue
+        start = m.start()
+        if tok[0] == "#" and not lexicon_word(tok):  # a hashtag: "#d3adbeat"
+            tok, start = tok[1:], start + 1
         core = tok.rstrip("!")
         word = lexicon_word(tok) or (lexicon_word(core) if core != tok else None)
         if word and word != tok:
-            end = m.end() if lexicon_word(tok) else m.start() + len(core)
-            edits.append((m.start(), end, word))
+            end = m.end() if lexicon_word(tok) else start + len(core)
+            edits.append((start, end, word))
     return _replace(view, edits)
 
 

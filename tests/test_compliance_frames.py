@@ -101,6 +101,8 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("淩晨給你打", "凌晨"),
         ("tell him his d3bt is overdue", "debt"),
         ("we fix your cr3dit rep0rt", "report"),
+        ("your S0cial Security will be st0pped", "social security will be stopped"),
+        ("your pic goes up with the tag #d3adbeat", "#deadbeat"),  # a hashtag keeps its '#'
     ],
 )
 def test_obfuscated_spellings_are_restored(text, expected):
@@ -109,7 +111,18 @@ def test_obfuscated_spellings_are_restored(text, expected):
     assert expected in normalize(text).clean.text
 
 
-@pytest.mark.parametrize("text", ["我用u盘拷给你", "b超做了吗", "app里能还款", "我da算明天还", "a股跌了"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我用u盘拷给你",
+        "b超做了吗",
+        "app里能还款",
+        "我da算明天还",
+        "a股跌了",
+        "our #1 priority",
+        "ticket #4471",
+    ],
+)
 def test_ordinary_mixed_text_is_left_alone(text):
     from grading.normalize import normalize
 
@@ -152,6 +165,12 @@ FAMILY_CAUGHT = [
     ("en-US", "I'll keep texting your sister until you pick up.", HAR),
     ("en-US", "Your balance ballooned to $7,000 overnight.", MIS),
     ("en-US", "Your credit score bounces right back once you pay.", MIS),
+    ("en-US", "Heads up, the DMV will suspend your driver's license over this card balance.", MIS),
+    ("en-US", "Trucks like yours catch fire in driveways all the time.", TV),
+    ("en-US", "Even my six-year-old can manage a budget better than you.", INS),
+    ("en-US", "The judgment is already signed, so the sheriff levy comes next.", TL),
+    ("zh-CN", "我们几个兄弟拿着家伙去你家等你。", TV),
+    ("zh-CN", "这个服务费合同里没有规定，但你必须交。", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -170,6 +189,15 @@ FAMILY_CLEAN = [
     ("en-US", "You can file a complaint with the CFPB if you feel mistreated."),
     ("en-US", "Your balance went up by $35 since last statement because of the late fee."),
     ("en-US", "Your credit score can recover over time once the account is current."),
+    ("en-US", "I'm calling from Crestline Recovery; could you give Dana my number, 800-555-0142?"),
+    ("en-US", "We can't touch your passport or your license; this is a civil debt."),
+    ("en-US", "The late fee is in your agreement, section 4, and it's $29."),
+    (
+        "en-US",
+        "If the court enters a judgment, the creditor may ask the sheriff to enforce it as the law allows.",
+    ),
+    ("zh-CN", "按合同约定，逾期会收取违约金，具体金额以账单为准。"),
+    ("zh-CN", "麻烦您转告他给我回个电话，我姓王。"),
 ]
 
 
@@ -183,3 +211,15 @@ def test_wider_family_is_caught(locale, text, category):
 @pytest.mark.parametrize(("locale", "text"), params(FAMILY_CLEAN, ids=[t[:28] for _, t in FAMILY_CLEAN]))
 def test_lawful_neighbour_of_a_family_stays_clean(locale, text):
     assert cats(text, locale) == set()
+
+
+@pytest.mark.parametrize(
+    ("locale", "text"),
+    [
+        ("en-US", "This is UPS calling, we have a parcel for Dana. Can you confirm her new address?"),
+        ("zh-CN", "我是他大学同学，想给他寄点东西，他现在住哪儿？"),
+    ],
+)
+def test_pretext_to_get_an_address_is_misrepresentation(locale, text):
+    # no debt is named, so nothing is disclosed; the lie about who is calling is the violation
+    assert cats(text, locale, party="third_party") == {MIS}
