@@ -381,9 +381,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--set",
         dest="prefix",
-        choices=("eval", "heldout", "heldout2", "heldout3", "heldout4", "heldout5", "heldout6", "heldout7"),
+        choices=(
+            "eval",
+            "heldout",
+            "heldout2",
+            "heldout3",
+            "heldout4",
+            "heldout5",
+            "heldout6",
+            "heldout7",
+            "heldout8",
+        ),
         default="eval",
-        help="eval: the development set (lines + transcripts); heldout..heldout7: line sets written later "
+        help="eval: the development set (lines + transcripts); heldout..heldout8: line sets written later "
         "(see benchmarks/README.md for which ones the rules and the line model have seen)",
     )
     ap.add_argument(

@@ -9,16 +9,12 @@ KNOWN: dict[str, str] = {
     # missed violations
     "Nobody with half a brain would do this.": "an insult framed as a negated quantifier ('nobody with half a brain') "
     "looks like the negations that must stay clean",
-    "You're lucky we only call.": "the veiled-threat rule finds it, but the learned model scores it under its "
-    "veto level, so the finding is dropped",
     "不还的话，你这辈子都别想坐飞机。": "the rule finds the invented travel ban, but '别' reads as a negation, and "
     "the model splits the line between legal threat and misrepresentation, both under the higher veto level "
     "kept for negated lines",
     # lawful lines flagged by the learned model
     "If you pay $50 today, there's no fee for using the phone system.": "the learned model reads fee talk with an "
     "amount as misrepresentation; whether a fee is real is not in the words",
-    "Your bank cards won't be cancelled over this.": "the learned model reads 'cards cancelled' as an invented "
-    "consequence despite the negation",
     "I'm not saying you're a deadbeat; I know things happen.": "a disowned insult; the learned model scores the "
     "line as menace",
     "我是银行的，不是法院的。": "the training lines treat an agency calling itself the bank as impersonation, so "
