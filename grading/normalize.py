@@ -37,7 +37,7 @@ _EMOJI = {
     "⛓": ("jail", "坐牢"), "🏠": ("home", "家"), "🏡": ("home", "家"), "🚗": ("car", "车"),
     "🏫": ("school", "学校"), "👶": ("baby", "孩子"), "🧒": ("kid", "孩子"), "🐷": ("pig", "猪"),
     "🐖": ("pig", "猪"), "🐶": ("dog", "狗"), "🐕": ("dog", "狗"), "🤡": ("clown", "小丑"),
-    "💩": ("shit", "屎"),
+    "💩": ("shit", "屎"), "🐴": ("horse", "马"), "🐎": ("horse", "马"),
 }  # fmt: skip
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"}
 _CYRILLIC = dict(zip("аеорсухіктмвнѕјԁ", "aeopcyxiktmbhsjd", strict=True))
@@ -60,7 +60,8 @@ _LEXICON = (
     # debt and credit words, leet-spelled to slip past disclosure and credit-repair rules ("d3bt", "rep0rt")
     "debt debts owe owes owed overdue balance report credit score fee fees late payment payments loan "
     # invented consequences, leet-spelled the same way ("S0cial Security will be st0pped", "sch00l")
-    "social security benefits pension stopped cut passport visa school deported revoked cancelled"
+    "social security benefits pension stopped cut passport visa school college deported revoked cancelled "
+    "canceled served summoned"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -96,7 +97,7 @@ CLAUSE_DELIMS = set("。！？!?；;\n，,、…")
 _PINYIN_WORDS = (
     "弄死 整死 打死 砍死 杀了 去死 找死 揍你 诈骗 骗子 公安 警察 民警 法院 法官 检察院 坐牢 监狱 拘留 逮捕 "
     "判刑 犯罪 报警 报案 借款 欠款 欠钱 还钱 老赖 傻逼 废物 通讯录 曝光 上门 派出所 律师 黑名单 征信 删除 减免 "
-    "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你"
+    "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",
@@ -108,7 +109,8 @@ _PINYIN_OF = {
     "物": "wu", "通": "tong", "讯": "xun", "录": "lu", "曝": "bao", "光": "guang", "上": "shang", "门": "men",
     "派": "pai", "出": "chu", "所": "suo", "律": "lv", "师": "shi", "黑": "hei", "名": "ming", "单": "dan",
     "征": "zheng", "信": "xin", "删": "shan", "除": "chu", "减": "jian", "免": "mian", "捅": "tong",
-    "执": "zhi", "抓": "zhua",
+    "执": "zhi", "抓": "zhua", "局": "ju", "被": "bei", "走": "zou", "同": "tong", "事": "shi",
+    "领": "ling", "导": "dao",
 }  # fmt: skip
 _PINYIN_ABBR = {"jc": "警察", "fy": "法院", "zp": "诈骗", "gaj": "公安局", "pcs": "派出所", "zx": "征信"}
 _LATIN_RUN = re.compile(r"[a-z]+")
@@ -320,7 +322,7 @@ def _strip_between_cjk(view: View) -> View:
         j = i
         while j < n and not (text[j].isalnum() or text[j] in _KEEP or _CJK.match(text[j])):
             j += 1
-        if 0 < i and j < n and j - i <= 3:
+        if 0 < i and j < n and j - i <= 3 and not (text[i] == "%" and text[i - 1].isdigit()):
             left, right = text[i - 1], text[j]
             if (_CJK.match(left) and (right.isalnum() or _CJK.match(right))) or (
                 _CJK.match(right) and left.isalnum()

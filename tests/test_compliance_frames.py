@@ -103,6 +103,10 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("we fix your cr3dit rep0rt", "report"),
         ("your S0cial Security will be st0pped", "social security will be stopped"),
         ("your pic goes up with the tag #d3adbeat", "#deadbeat"),  # a hashtag keeps its '#'
+        ("等着被zhua吧，今年在ju子里过年", "被抓"),
+        ("等着被zhua吧，今年在ju子里过年", "局子"),
+        ("你他🐴的什么时候还", "他马的"),  # the horse emoji stands for its homophone
+        ("you've been s-e-r-v-e-d", "served"),
     ],
 )
 def test_obfuscated_spellings_are_restored(text, expected):
@@ -121,6 +125,7 @@ def test_obfuscated_spellings_are_restored(text, expected):
         "a股跌了",
         "our #1 priority",
         "ticket #4471",
+        "每天按本金0.05%计息",  # a percent sign next to Chinese text is not a separator
     ],
 )
 def test_ordinary_mixed_text_is_left_alone(text):
