@@ -391,9 +391,10 @@ def main(argv: list[str] | None = None) -> int:
             "heldout6",
             "heldout7",
             "heldout8",
+            "heldout9",
         ),
         default="eval",
-        help="eval: the development set (lines + transcripts); heldout..heldout8: line sets written later "
+        help="eval: the development set (lines + transcripts); heldout..heldout9: line sets written later "
         "(see benchmarks/README.md for which ones the rules and the line model have seen)",
     )
     ap.add_argument(

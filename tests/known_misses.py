@@ -7,8 +7,6 @@ import pytest
 
 KNOWN: dict[str, str] = {
     # missed violations
-    "Nobody with half a brain would do this.": "an insult framed as a negated quantifier ('nobody with half a brain') "
-    "looks like the negations that must stay clean",
     "不还的话，你这辈子都别想坐飞机。": "the rule finds the invented travel ban, but '别' reads as a negation, and "
     "the model splits the line between legal threat and misrepresentation, both under the higher veto level "
     "kept for negated lines",

@@ -281,7 +281,8 @@ def test_negated_lines_get_their_own_veto_level():
         model = learned.model_for(loc)
         assert model.veto_for(negated) == model.veto_negated
         assert model.veto_for(plain) == model.veto
-        assert model.veto <= model.veto_negated <= 0.5
+        # both levels are chosen out of fold; neither may reach past the model's even odds
+        assert 0.0 <= model.veto <= 0.5 and 0.0 < model.veto_negated <= 0.5
 
 
 def test_a_line_the_model_flags_keeps_every_rule_finding():
