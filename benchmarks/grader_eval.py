@@ -23,6 +23,10 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data"
+# Every labelled line set in the data folder, in the order it was written (eval, heldout, heldout2 ...).
+LINE_SETS = tuple(
+    sorted({p.name.split("_lines_")[0] for p in DATA.glob("*_lines_*.jsonl")}, key=lambda s: (len(s), s))
+)
 LOCALES = ("zh-CN", "en-US")
 CATEGORIES = (
     "threat_violence",
@@ -381,21 +385,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--set",
         dest="prefix",
-        choices=(
-            "eval",
-            "heldout",
-            "heldout2",
-            "heldout3",
-            "heldout4",
-            "heldout5",
-            "heldout6",
-            "heldout7",
-            "heldout8",
-            "heldout9",
-        ),
+        choices=LINE_SETS,
         default="eval",
-        help="eval: the development set (lines + transcripts); heldout..heldout9: line sets written later "
-        "(see benchmarks/README.md for which ones the rules and the line model have seen)",
+        help=f"eval: the development set (lines + transcripts); heldout..{LINE_SETS[-1]}: line sets "
+        "written later (see benchmarks/README.md for which ones the rules and the line model have seen)",
     )
     ap.add_argument(
         "--line-model",

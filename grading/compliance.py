@@ -91,7 +91,9 @@ _LEGAL_PROCESS = {
         r"依法|经法院|法院判决|判决后|生效判决|申请(法院)?(强制)?执行|由法院|法院裁定|诉讼程序|只有法院|法院才(能|可以|有权)"
     ),
     "en": re.compile(
-        r"\b(judgment(?!\s+(is|'s|has been|was)\s+(already\s+(final|signed|done|entered|in)|final|signed|done)\b)|court order|if (a|the) court|permitted by law|allowed by law|lawful|through the courts?|"
+        # a judgment is process, unless it is said to be final already ("the judgment is already signed")
+        r"\b(judgment(?!\s+(is|'s|has been|was)\s+(already\s+(final|signed|done|entered|in)|final|signed|done)\b)|"
+        r"court order|if (a|the) court|permitted by law|allowed by law|lawful|through the courts?|"
         r"after a lawsuit|a court (could|may|would|can|must)|only a (court|judge))\b"
     ),
 }
