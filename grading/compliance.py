@@ -155,6 +155,18 @@ _IF_FACT = {
     "en": re.compile(r"\b(if|whether)\s+(this|it|that|the (card|charge|account))\s*$"),
 }
 _FACT_CATEGORIES = (Category.threat_legal, Category.misrepresentation, Category.impersonation)
+# The debtor's own words read back in quotation marks ("您刚刚说'再打来我弄死你'", "your words were
+# 'I'll never pay you f***ers'"): the collector is recording them, not saying them.
+_DEBTOR_SAID = {
+    "zh": re.compile(
+        r"(?<![跟和对给诉同])(您|你)(本人)?(刚才|刚刚|之前|上次|方才|当时)?"
+        r"(的原话(是)?|(说|讲|骂|喊|写|回)(的|了|过|道)?(是)?)[：:，,]?\s*$"
+    ),
+    "en": re.compile(
+        r"\b((you|you'?ve|you have)\s+(just\s+)?(said|told me|wrote|yelled|shouted|texted)(,?\s+quote)?"
+        r"|your (exact )?words (were|was)|you (were )?quoted as saying)\s*[:,]?\s*$"
+    ),
+}
 _OPEN_Q = set("\"'「『《")
 _CLOSE_Q = set("\"'」』》")
 _OWED = {
@@ -296,10 +308,28 @@ def _quoted(text: str, start: int, end: int, reach: int = 12) -> bool:
     return False
 
 
+def _debtor_quote(text: str, start: int, end: int, lang: str, reach: int = 60) -> bool:
+    """Is [start, end) inside a quotation of the debtor's own words ("您刚刚说'...'")?"""
+    for i in range(start - 1, max(-1, start - reach - 1), -1):
+        if text[i] in "。！？!?\n":
+            return False
+        if text[i] in _OPEN_Q and (text[i] != "'" or i == 0 or not _latin(text[i - 1])):
+            if not _DEBTOR_SAID[lang].search(text[max(0, i - 20) : i]):
+                return False
+            return any(
+                ch in _CLOSE_Q and (ch != "'" or j + 1 == len(text) or not _latin(text[j + 1]))
+                for j, ch in enumerate(text[end : end + reach], end)
+            )
+    return False
+
+
 def suppressed(text: str, start: int, end: int, category: str, lang: str) -> bool:
-    """True when a match is negated, or (insults) only reported or quoted in a civil request."""
+    """True when a match is negated, only the debtor's own words read back, or (insults) only reported
+    or quoted in a civil request."""
     if category == Category.third_party_disclosure:
         return False
+    if _debtor_quote(text, start, end, lang):
+        return True
     pre = _clause_prefix(text, start)
     if (
         _NEG[lang].search(pre)

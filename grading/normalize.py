@@ -61,7 +61,7 @@ _LEXICON = (
     "debt debts owe owes owed overdue balance report credit score fee fees late payment payments loan "
     # invented consequences, leet-spelled the same way ("S0cial Security will be st0pped", "sch00l")
     "social security benefits pension stopped cut passport visa school college deported revoked cancelled "
-    "canceled served summoned"
+    "canceled served summoned burn burned torch dipshit dumbshit shithead"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -73,6 +73,9 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KEEP = set("，。！？、；：,!?;:…\"'「」『』《》()（）")
 _SPACED = re.compile(r"(?<![a-z0-9])[a-z0-9@$*!](?:[\s.\-_·•/|+~^,]{1,3}[a-z0-9@$*!](?![a-z0-9@$*]))+")
 _TOKEN = re.compile(r"[a-z0-9@$!*#%|]+")
+# A word cut into hyphenated chunks to dodge a filter ("ar-rest-ed"); rejoined only when it spells a
+# lexicon word, so ordinary hyphenated words stay as they are.
+_HYPHENATED = re.compile(r"(?<![a-z0-9-])[a-z]+(?:-[a-z]+){1,4}(?![a-z0-9-])")
 _SPECIAL = re.compile(r"[@$!*#%|0-9]|([a-z])\1\1")
 _WS = re.compile(r"\s+")
 # Dotted agency acronyms (d.a., i.r.s.) and chat spellings (u, ur, 2day, 4ever) in Latin-script lines.
@@ -292,6 +295,11 @@ def _deobfuscate(view: View) -> View:
             a, b, word = hit
             edits.append((m.start() + a, m.start() + b, word))
             taken.append((m.start() + a, m.start() + b))
+    for m in _HYPHENATED.finditer(text):
+        joined = m.group().replace("-", "")
+        if joined in _LEXICON and not any(a <= m.start() < b for a, b in taken):
+            edits.append((m.start(), m.end(), joined))
+            taken.append((m.start(), m.end()))
     for m in _TOKEN.finditer(text):
         tok = m.group()
         if not _SPECIAL.search(tok) or any(a <= m.start() < b for a, b in taken):

@@ -7,8 +7,8 @@ Training data: every `grading/data/train/<locale>_*.jsonl` file (one labelled li
 `context` debtor|third_party, `verified`, `labels` (violation categories, [] for lawful lines), `kind`),
 plus the scripts corpus of the locale: each rule's examples count as lines of its category; lawful
 firm lines, step phrasings and service phrases count as lawful lines. In a checkout the benchmark
-line sets that were already measured (eval, heldout ... heldout8) are added; the newest set,
-heldout9, is never read here, so it measures the model on lines it has not seen.
+line sets that were already measured (eval, heldout ... heldout10) are added; the newest set,
+heldout11, is never read here, so it measures the model on lines it has not seen.
 
 What the rule paths find in a line is one of its features, so the model is stale when the training
 lines, the corpus or the rule paths' answers on those lines change: `--check` and the tests compare
@@ -56,8 +56,10 @@ BENCH_SETS = (
     "heldout6",
     "heldout7",
     "heldout8",
+    "heldout9",
+    "heldout10",
 )
-BLIND_SETS = ("heldout9",)
+BLIND_SETS = ("heldout11",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 
@@ -197,9 +199,9 @@ VETO_LEVELS = (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5)
 def train_locale(
     rows: list[dict],
     locale: str,
-    C: float = 32.0,
+    C: float = 64.0,
     folds: int = 5,
-    fp_budget: float = 0.02,
+    fp_budget: float = 0.03,
     max_veto_loss: float = 0.005,
 ) -> dict:
     """Fit one locale; returns the weights (int16 and scales), biases, thresholds, the veto level and
@@ -305,7 +307,7 @@ def train_locale(
 
 
 def train(
-    data_dir: Path = DATA_DIR, out: Path = MODEL_PATH, C: float = 32.0, fp_budget: float = 0.02
+    data_dir: Path = DATA_DIR, out: Path = MODEL_PATH, C: float = 64.0, fp_budget: float = 0.03
 ) -> dict:
     models, reports, rows_by_locale = {}, {}, {}
     for loc in LOCALES:
@@ -328,9 +330,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m grading.train", description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=DATA_DIR, help="folder of <locale>_*.jsonl training files")
     ap.add_argument("--out", type=Path, default=MODEL_PATH)
-    ap.add_argument("--C", type=float, default=32.0, help="inverse regularisation strength")
+    ap.add_argument("--C", type=float, default=64.0, help="inverse regularisation strength")
     ap.add_argument(
-        "--fp-budget", type=float, default=0.02, help="share of lawful lines allowed to be flagged"
+        "--fp-budget", type=float, default=0.03, help="share of lawful lines allowed to be flagged"
     )
     ap.add_argument("--check", action="store_true", help="only say whether the model matches its data")
     a = ap.parse_args(argv)
