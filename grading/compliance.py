@@ -289,19 +289,29 @@ def _sentence_prefix(text: str, start: int, limit: int = 60) -> str:
     return text[max(a, start - limit) : start]
 
 
+def _opens_quote(text: str, i: int) -> bool:
+    """Is text[i] an opening quote mark? (An apostrophe in "don't" is not a quote mark.)"""
+    return text[i] in _OPEN_Q and (text[i] != "'" or i == 0 or not _latin(text[i - 1]))
+
+
+def _closes_quote(text: str, j: int) -> bool:
+    """Is text[j] a closing quote mark? (An apostrophe in "don't" is not a quote mark.)"""
+    return text[j] in _CLOSE_Q and (text[j] != "'" or j + 1 == len(text) or not _latin(text[j + 1]))
+
+
 def _quoted(text: str, start: int, end: int, reach: int = 12) -> bool:
-    """Is [start, end) inside a short quotation? (An apostrophe in "don't" is not a quote mark.)"""
+    """Is [start, end) inside a short quotation?"""
     for i in range(start - 1, max(-1, start - reach - 1), -1):
         ch = text[i]
         if ch in CLAUSE_DELIMS and ch not in ",，":
             return False
-        if ch in _OPEN_Q and (ch != "'" or i == 0 or not _latin(text[i - 1])):
+        if _opens_quote(text, i):
             break
     else:
         return False
     for j in range(end, min(len(text), end + reach)):
         ch = text[j]
-        if ch in _CLOSE_Q and (ch != "'" or j + 1 == len(text) or not _latin(text[j + 1])):
+        if _closes_quote(text, j):
             return True
         if ch in CLAUSE_DELIMS and ch not in ",，":
             return False
@@ -313,13 +323,10 @@ def _debtor_quote(text: str, start: int, end: int, lang: str, reach: int = 60) -
     for i in range(start - 1, max(-1, start - reach - 1), -1):
         if text[i] in "。！？!?\n":
             return False
-        if text[i] in _OPEN_Q and (text[i] != "'" or i == 0 or not _latin(text[i - 1])):
+        if _opens_quote(text, i):
             if not _DEBTOR_SAID[lang].search(text[max(0, i - 20) : i]):
                 return False
-            return any(
-                ch in _CLOSE_Q and (ch != "'" or j + 1 == len(text) or not _latin(text[j + 1]))
-                for j, ch in enumerate(text[end : end + reach], end)
-            )
+            return any(_closes_quote(text, j) for j in range(end, min(len(text), end + reach)))
     return False
 
 
