@@ -58,8 +58,9 @@ BENCH_SETS = (
     "heldout8",
     "heldout9",
     "heldout10",
+    "heldout11",
 )
-BLIND_SETS = ("heldout11",)
+BLIND_SETS = ("heldout12",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 
