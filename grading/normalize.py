@@ -61,7 +61,9 @@ _LEXICON = (
     "debt debts owe owes owed overdue balance report credit score fee fees late payment payments loan "
     # invented consequences, leet-spelled the same way ("S0cial Security will be st0pped", "sch00l")
     "social security benefits pension stopped cut passport visa school college deported revoked cancelled "
-    "canceled served summoned burn burned torch dipshit dumbshit shithead"
+    "canceled served summoned burn burned torch dipshit dumbshit shithead "
+    # more insults and the words of fake deals and tax-office posing ("w0rthless b*m", "g0ne 4ever", "t@x")
+    "worthless useless pathetic bum gone tax refund"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -100,7 +102,7 @@ CLAUSE_DELIMS = set("。！？!?；;\n，,、…")
 _PINYIN_WORDS = (
     "弄死 整死 打死 砍死 杀了 去死 找死 揍你 诈骗 骗子 公安 警察 民警 法院 法官 检察院 坐牢 监狱 拘留 逮捕 "
     "判刑 犯罪 报警 报案 借款 欠款 欠钱 还钱 老赖 傻逼 废物 通讯录 曝光 上门 派出所 律师 黑名单 征信 删除 减免 "
-    "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导"
+    "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",
@@ -113,10 +115,12 @@ _PINYIN_OF = {
     "派": "pai", "出": "chu", "所": "suo", "律": "lv", "师": "shi", "黑": "hei", "名": "ming", "单": "dan",
     "征": "zheng", "信": "xin", "删": "shan", "除": "chu", "减": "jian", "免": "mian", "捅": "tong",
     "执": "zhi", "抓": "zhua", "局": "ju", "被": "bei", "走": "zou", "同": "tong", "事": "shi",
-    "领": "ling", "导": "dao",
+    "领": "ling", "导": "dao", "全": "quan", "政": "zheng", "府": "fu", "用": "yong", "卡": "ka",
 }  # fmt: skip
-_PINYIN_ABBR = {"jc": "警察", "fy": "法院", "zp": "诈骗", "gaj": "公安局", "pcs": "派出所", "zx": "征信"}
+_PINYIN_ABBR = {"jc": "警察", "fy": "法院", "zp": "诈骗", "gaj": "公安局", "pcs": "派出所", "zx": "征信", "zf": "政府"}
 _LATIN_RUN = re.compile(r"[a-z]+")
+# a discount spelled in pinyin after its number: "打5 zhe" -> 打5折
+_ZHE = re.compile(r"(?<=[0-9一二三四五六七八九])\s?zhe\b")
 
 
 def _pinyin_variants() -> dict[str, list[tuple[str, str, str]]]:
@@ -347,7 +351,12 @@ def _pinyin(view: View) -> View:
         return view
     edits = []
     whole: list[tuple[int, int]] = []
+    for m in _ZHE.finditer(text):
+        edits.append((m.start(), m.end(), "折"))
+        whole.append((m.start(), m.end()))
     for m in _SYLLABLE_RUN.finditer(text):
+        if any(x <= m.start() < y for x, y in whole):
+            continue
         a, b = m.start(), m.end()
         word = _PINYIN_WHOLE.get(m.group().replace(" ", ""))
         if word and ((a > 0 and _CJK.match(text[a - 1])) or (b < len(text) and _CJK.match(text[b]))):
