@@ -6,10 +6,6 @@ an unexpected pass and the entry must go."""
 import pytest
 
 KNOWN: dict[str, str] = {
-    # missed violations
-    "不还的话，你这辈子都别想坐飞机。": "the rule finds the invented travel ban, but '别' reads as a negation, and "
-    "the model splits the line between legal threat and misrepresentation, both under the veto level kept "
-    "for negated lines",
     # lawful lines flagged by the learned model
     "If you pay $50 today, there's no fee for using the phone system.": "the learned model reads fee talk with an "
     "amount as misrepresentation; whether a fee is real is not in the words",

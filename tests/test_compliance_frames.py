@@ -107,6 +107,12 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("等着被zhua吧，今年在ju子里过年", "局子"),
         ("你他🐴的什么时候还", "他马的"),  # the horse emoji stands for its homophone
         ("you've been s-e-r-v-e-d", "served"),
+        ("利息我给你 quan mian，本金也能打 5 zhe", "全免"),
+        ("利息我给你 quan mian，本金也能打 5 zhe", "打5折"),  # a discount spelled after its number
+        ("我们是 zf 部门委托的", "政府"),
+        ("他的 xin yong ka 欠了五万", "信用卡"),
+        ("ur a w0rthless b*m", "worthless bum"),
+        ("this deal is g0ne 4ever", "gone forever"),
     ],
 )
 def test_obfuscated_spellings_are_restored(text, expected):
@@ -126,6 +132,8 @@ def test_obfuscated_spellings_are_restored(text, expected):
         "our #1 priority",
         "ticket #4471",
         "每天按本金0.05%计息",  # a percent sign next to Chinese text is not a separator
+        "zhe个月先还一点",  # "zhe" with no number before it is not a discount
+        "we owe you 4 refunds",
     ],
 )
 def test_ordinary_mixed_text_is_left_alone(text):
@@ -176,6 +184,17 @@ FAMILY_CAUGHT = [
     ("en-US", "The judgment is already signed, so the sheriff levy comes next.", TL),
     ("zh-CN", "我们几个兄弟拿着家伙去你家等你。", TV),
     ("zh-CN", "这个服务费合同里没有规定，但你必须交。", MIS),
+    ("zh-CN", "这个月再不还，我们就只能依法报警处理了哦。", TL),
+    ("zh-CN", "车的位置我们有，明天就派人去拖车。", TL),
+    ("zh-CN", "我们公司是拿到政府授权的，你躲不掉。", IMP),
+    ("zh-CN", "你表姐下个月结婚，喜酒桌上大家又有新鲜话题了。", HAR),
+    ("zh-CN", "你看到的只是本金，还有好几项费用没算进去。", MIS),
+    ("zh-CN", "这房子住不住得安稳，就看你这个月了。", TV),
+    ("en-US", "Next time your family sees you, it'll be through a pane of plexiglass.", TL),
+    ("en-US", "Your boss and your coworkers will be hearing from us about this by Monday.", HAR),
+    ("en-US", "Honestly you guys are pathetic, every one of you with the same excuse.", INS),
+    ("en-US", "People who skip on this kind of account have a hard time at the border.", MIS),
+    ("en-US", "Take it now, this offer ends in 5 minutes and then it's gone for good.", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -203,6 +222,11 @@ FAMILY_CLEAN = [
     ),
     ("zh-CN", "按合同约定，逾期会收取违约金，具体金额以账单为准。"),
     ("zh-CN", "麻烦您转告他给我回个电话，我姓王。"),
+    ("zh-CN", "如果有人冒充我们让您转账，您可以直接报警处理。"),
+    ("zh-CN", "我们不是政府部门，是受银行委托的催收公司。"),
+    ("en-US", "Your employer won't hear from us; we only discuss this with you."),
+    ("en-US", "Nothing about this account affects your passport or your travel."),
+    ("en-US", "The settlement offer is open until Friday the 14th at 5 pm."),
 ]
 
 
