@@ -63,7 +63,7 @@ _LEXICON = (
     "social security benefits pension stopped cut passport visa school college deported revoked cancelled "
     "canceled served summoned burn burned torch dipshit dumbshit shithead "
     # more insults and the words of fake deals and tax-office posing ("w0rthless b*m", "g0ne 4ever", "t@x")
-    "worthless useless pathetic bum gone tax refund"
+    "worthless useless pathetic bum gone tax refund scam scammer scammers thief crook"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -78,6 +78,9 @@ _TOKEN = re.compile(r"[a-z0-9@$!*#%|]+")
 # A word cut into hyphenated chunks to dodge a filter ("ar-rest-ed"); rejoined only when it spells a
 # lexicon word, so ordinary hyphenated words stay as they are.
 _HYPHENATED = re.compile(r"(?<![a-z0-9-])[a-z]+(?:-[a-z]+){1,4}(?![a-z0-9-])")
+# A word spelled out letter by letter with hyphens ("b-e-h-i-n-d b-a-r-s"): always a word, so always
+# rejoined.
+_SPELLED = re.compile(r"(?<![a-z0-9-])[a-z](?:-[a-z]){2,}(?![a-z0-9-])")
 _SPECIAL = re.compile(r"[@$!*#%|0-9]|([a-z])\1\1")
 _WS = re.compile(r"\s+")
 # Dotted agency acronyms (d.a., i.r.s.) and chat spellings (u, ur, 2day, 4ever) in Latin-script lines.
@@ -86,7 +89,8 @@ _DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){2,4})(?![a-z0-9])")
 _CHAT = {
     "u": "you", "ur": "your", "ya": "you", "2day": "today", "2nite": "tonight", "2morrow": "tomorrow",
     "tmrw": "tomorrow", "4ever": "forever", "4eva": "forever", "b4": "before", "cuz": "because",
-    "ppl": "people", "coz": "because", "pls": "please", "thx": "thanks",
+    "ppl": "people", "coz": "because", "pls": "please", "thx": "thanks", "evry1": "everyone",
+    "every1": "everyone",
 }  # fmt: skip
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
 _LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")
@@ -102,7 +106,8 @@ CLAUSE_DELIMS = set("。！？!?；;\n，,、…")
 _PINYIN_WORDS = (
     "弄死 整死 打死 砍死 杀了 去死 找死 揍你 诈骗 骗子 公安 警察 民警 法院 法官 检察院 坐牢 监狱 拘留 逮捕 "
     "判刑 犯罪 报警 报案 借款 欠款 欠钱 还钱 老赖 傻逼 废物 通讯录 曝光 上门 派出所 律师 黑名单 征信 删除 减免 "
-    "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡"
+    "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡 "
+    "畜生 睡觉 网贷 逾期 欠债 还债"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",
@@ -116,6 +121,8 @@ _PINYIN_OF = {
     "征": "zheng", "信": "xin", "删": "shan", "除": "chu", "减": "jian", "免": "mian", "捅": "tong",
     "执": "zhi", "抓": "zhua", "局": "ju", "被": "bei", "走": "zou", "同": "tong", "事": "shi",
     "领": "ling", "导": "dao", "全": "quan", "政": "zheng", "府": "fu", "用": "yong", "卡": "ka",
+    "畜": "chu", "生": "sheng", "睡": "shui", "觉": "jiao", "网": "wang", "贷": "dai", "逾": "yu",
+    "期": "qi", "债": "zhai",
 }  # fmt: skip
 _PINYIN_ABBR = {"jc": "警察", "fy": "法院", "zp": "诈骗", "gaj": "公安局", "pcs": "派出所", "zx": "征信", "zf": "政府"}
 _LATIN_RUN = re.compile(r"[a-z]+")
@@ -142,6 +149,8 @@ _PINYIN_WHOLE = {
 _INITIALS: dict[str, list[tuple[str, str, str]]] = {}
 for _syl, _entries in _PINYIN_INDEX.items():
     _INITIALS.setdefault(_syl[0], []).extend(_entries)
+    if _syl[:2] in ("ch", "sh", "zh"):  # the two-letter initials ("ch生" -> 畜生)
+        _INITIALS.setdefault(_syl[:2], []).extend(_entries)
 _SYLLABLE_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")
 
 
@@ -299,10 +308,16 @@ def _deobfuscate(view: View) -> View:
             a, b, word = hit
             edits.append((m.start() + a, m.start() + b, word))
             taken.append((m.start() + a, m.start() + b))
+    for m in _SPELLED.finditer(text):
+        if not any(a <= m.start() < b for a, b in taken):
+            joined = m.group().replace("-", "")
+            edits.append((m.start(), m.end(), lexicon_word(joined) or joined))
+            taken.append((m.start(), m.end()))
     for m in _HYPHENATED.finditer(text):
-        joined = m.group().replace("-", "")
-        if joined in _LEXICON and not any(a <= m.start() < b for a, b in taken):
-            edits.append((m.start(), m.end(), joined))
+        # "a-rested" spells "arrested" once its letters are rejoined and doubled letters allowed for
+        word = lexicon_word(m.group().replace("-", ""))
+        if word and not any(a <= m.start() < b for a, b in taken):
+            edits.append((m.start(), m.end(), word))
             taken.append((m.start(), m.end()))
     for m in _TOKEN.finditer(text):
         tok = m.group()
@@ -375,7 +390,8 @@ def _pinyin(view: View) -> View:
         if not (left or right):
             continue
         # a full syllable, or a lone initial ("J察" -> 警察) when the neighbours complete the word
-        options = _PINYIN_INDEX.get(tok, ()) if len(tok) > 1 else _INITIALS.get(tok, ())
+        initial = len(tok) == 1 or tok in ("ch", "sh", "zh")
+        options = _INITIALS.get(tok, ()) if initial else _PINYIN_INDEX.get(tok, ())
         for ch, word, _ in options:
             window = text[max(0, a - len(word)) : a] + ch + text[b : b + len(word)]
             if word in window:

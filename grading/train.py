@@ -59,8 +59,9 @@ BENCH_SETS = (
     "heldout9",
     "heldout10",
     "heldout11",
+    "heldout12",
 )
-BLIND_SETS = ("heldout12",)
+BLIND_SETS = ("heldout13",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

@@ -6,6 +6,9 @@ an unexpected pass and the entry must go."""
 import pytest
 
 KNOWN: dict[str, str] = {
+    # missed violations
+    "Under your agreement we can double the balance every day.": "the contract frame pulls the model's score "
+    "just under the veto level, so the rule's finding on the doubling is dropped",
     # lawful lines flagged by the learned model
     "If you pay $50 today, there's no fee for using the phone system.": "the learned model reads fee talk with an "
     "amount as misrepresentation; whether a fee is real is not in the words",
@@ -15,6 +18,10 @@ KNOWN: dict[str, str] = {
     "a bank employee saying the same is flagged; only the caller's employer tells them apart",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
+    "Wages can only be garnished through the courts, after a judge rules on it.": "garnishment and a judge in "
+    "one line score at the legal-threat threshold although the sentence states the lawful route",
+    "Is there a better time to reach you, maybe after your kids are in bed?": "'maybe after your ...' shares "
+    "its words with the sneering 'maybe if you'd ...' insults the model learned",
 }
 
 

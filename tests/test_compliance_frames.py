@@ -113,6 +113,12 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("他的 xin yong ka 欠了五万", "信用卡"),
         ("ur a w0rthless b*m", "worthless bum"),
         ("this deal is g0ne 4ever", "gone forever"),
+        ("you're going b-e-h-i-n-d b-a-r-s", "behind bars"),  # spelled out letter by letter
+        ("u gonna get a-rested", "arrested"),  # a chunk that spells a word once doubled letters count
+        ("你还算个人吗，ch生", "畜生"),  # a two-letter initial
+        ("网dai欠了八千多，逾qi好久了", "网贷欠了八千多,逾期"),
+        ("text evry1 in ur contacts that u r a $cammer", "everyone in your contacts"),
+        ("text evry1 in ur contacts that u r a $cammer", "scammer"),
     ],
 )
 def test_obfuscated_spellings_are_restored(text, expected):
@@ -134,6 +140,8 @@ def test_obfuscated_spellings_are_restored(text, expected):
         "每天按本金0.05%计息",  # a percent sign next to Chinese text is not a separator
         "zhe个月先还一点",  # "zhe" with no number before it is not a discount
         "we owe you 4 refunds",
+        "sh生活不容易",  # no sensitive word completed
+        "a well-known co-op sent an e-mail",
     ],
 )
 def test_ordinary_mixed_text_is_left_alone(text):
@@ -195,6 +203,12 @@ FAMILY_CAUGHT = [
     ("en-US", "Honestly you guys are pathetic, every one of you with the same excuse.", INS),
     ("en-US", "People who skip on this kind of account have a hard time at the border.", MIS),
     ("en-US", "Take it now, this offer ends in 5 minutes and then it's gone for good.", MIS),
+    ("en-US", "Honestly I'd sleep with one eye open if I were you.", TV),
+    ("en-US", "Maybe your in-laws would like to hear about that.", HAR),
+    ("en-US", "I'm with the state financial crimes division about your Visa.", TL),
+    ("zh-CN", "你那笔分期已经由我们银行接手了，以后直接找我们。", MIS),
+    ("zh-CN", "你不还，明天公司楼下就有人拉着横幅等你。", HAR),
+    ("zh-CN", "那几个跑上门的兄弟脾气可不太好。", TV),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -227,6 +241,8 @@ FAMILY_CLEAN = [
     ("en-US", "Your employer won't hear from us; we only discuss this with you."),
     ("en-US", "Nothing about this account affects your passport or your travel."),
     ("en-US", "The settlement offer is open until Friday the 14th at 5 pm."),
+    ("en-US", "If you think this is fraud, I'll pause collection and send you the dispute form."),
+    ("zh-CN", "您的逾期记录我们会如实报送，但不会跟您的邻居或同事说。"),
 ]
 
 

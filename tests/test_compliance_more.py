@@ -5,6 +5,7 @@ verification, and the hard negatives (negation, refuted or disclaimed claims, qu
 must stay clean. Lines are written for this file, not taken from any evaluation set."""
 
 import pytest
+from known_misses import params
 
 from grading.analyze import Context, analyze
 from grading.normalize import normalize
@@ -201,12 +202,14 @@ def test_friendly_emoji_stay_clean(locale, text):
 
 @pytest.mark.parametrize(
     ("locale", "text"),
-    [
-        ("en-US", "If the loan defaults, the lender may repossess the truck as the loan agreement allows."),
-        ("en-US", "Wages can only be garnished through the courts, after a judge rules on it."),
-        ("zh-CN", "如果长期逾期，银行可能依法申请查封抵押的房产。"),
-        ("zh-CN", "按合同约定，逾期九十天后贷款机构有权收回车辆。"),
-    ],
+    params(
+        [
+            ("en-US", "If the loan defaults, the lender may repossess the truck as the loan agreement allows."),
+            ("en-US", "Wages can only be garnished through the courts, after a judge rules on it."),
+            ("zh-CN", "如果长期逾期，银行可能依法申请查封抵押的房产。"),
+            ("zh-CN", "按合同约定，逾期九十天后贷款机构有权收回车辆。"),
+        ]
+    ),
 )
 def test_a_remedy_the_contract_or_a_court_allows_stays_clean(locale, text):
     assert cats(text, locale) == set()
