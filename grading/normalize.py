@@ -124,7 +124,15 @@ _PINYIN_OF = {
     "畜": "chu", "生": "sheng", "睡": "shui", "觉": "jiao", "网": "wang", "贷": "dai", "逾": "yu",
     "期": "qi", "债": "zhai",
 }  # fmt: skip
-_PINYIN_ABBR = {"jc": "警察", "fy": "法院", "zp": "诈骗", "gaj": "公安局", "pcs": "派出所", "zx": "征信", "zf": "政府"}
+_PINYIN_ABBR = {
+    "jc": "警察",
+    "fy": "法院",
+    "zp": "诈骗",
+    "gaj": "公安局",
+    "pcs": "派出所",
+    "zx": "征信",
+    "zf": "政府",
+}
 _LATIN_RUN = re.compile(r"[a-z]+")
 # a discount spelled in pinyin after its number: "打5 zhe" -> 打5折
 _ZHE = re.compile(r"(?<=[0-9一二三四五六七八九])\s?zhe\b")

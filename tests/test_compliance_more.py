@@ -204,7 +204,10 @@ def test_friendly_emoji_stay_clean(locale, text):
     ("locale", "text"),
     params(
         [
-            ("en-US", "If the loan defaults, the lender may repossess the truck as the loan agreement allows."),
+            (
+                "en-US",
+                "If the loan defaults, the lender may repossess the truck as the loan agreement allows.",
+            ),
             ("en-US", "Wages can only be garnished through the courts, after a judge rules on it."),
             ("zh-CN", "如果长期逾期，银行可能依法申请查封抵押的房产。"),
             ("zh-CN", "按合同约定，逾期九十天后贷款机构有权收回车辆。"),
