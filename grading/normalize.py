@@ -75,12 +75,11 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KEEP = set("，。！？、；：,!?;:…\"'「」『』《》()（）")
 _SPACED = re.compile(r"(?<![a-z0-9])[a-z0-9@$*!](?:[\s.\-_·•/|+~^,]{1,3}[a-z0-9@$*!](?![a-z0-9@$*]))+")
 _TOKEN = re.compile(r"[a-z0-9@$!*#%|]+")
-# A word cut into hyphenated chunks to dodge a filter ("ar-rest-ed"); rejoined only when it spells a
-# lexicon word, so ordinary hyphenated words stay as they are.
-_HYPHENATED = re.compile(r"(?<![a-z0-9-])[a-z]+(?:-[a-z]+){1,4}(?![a-z0-9-])")
-# A word spelled out letter by letter with hyphens ("b-e-h-i-n-d b-a-r-s"): always a word, so always
-# rejoined.
-_SPELLED = re.compile(r"(?<![a-z0-9-])[a-z](?:-[a-z]){2,}(?![a-z0-9-])")
+# A word cut into hyphenated chunks to dodge a filter: spelled out letter by letter ("b-e-h-i-n-d"),
+# always a word, so always rejoined; or cut into up to five chunks ("ar-rest-ed", "a-rested"),
+# rejoined only when it spells a lexicon word, so ordinary hyphenated words stay as they are.
+_HYPHENATED = re.compile(r"(?<![a-z0-9-])[a-z]+(?:-[a-z]+)+(?![a-z0-9-])")
+_SPELLED = re.compile(r"[a-z](?:-[a-z]){2,}")
 _SPECIAL = re.compile(r"[@$!*#%|0-9]|([a-z])\1\1")
 _WS = re.compile(r"\s+")
 # Dotted agency acronyms (d.a., i.r.s.) and chat spellings (u, ur, 2day, 4ever) in Latin-script lines.
@@ -154,10 +153,11 @@ _PINYIN_INDEX = _pinyin_variants()
 _PINYIN_WHOLE = {
     "".join(_PINYIN_OF[c] for c in w): w for w in _PINYIN_WORDS if all(c in _PINYIN_OF for c in w)
 }
+_TWO_LETTER_INITIALS = ("ch", "sh", "zh")
 _INITIALS: dict[str, list[tuple[str, str, str]]] = {}
 for _syl, _entries in _PINYIN_INDEX.items():
     _INITIALS.setdefault(_syl[0], []).extend(_entries)
-    if _syl[:2] in ("ch", "sh", "zh"):  # the two-letter initials ("ch生" -> 畜生)
+    if _syl[:2] in _TWO_LETTER_INITIALS:  # "ch生" -> 畜生
         _INITIALS.setdefault(_syl[:2], []).extend(_entries)
 _SYLLABLE_RUN = re.compile(r"[a-z]+(?: [a-z]+)*")
 
@@ -316,14 +316,14 @@ def _deobfuscate(view: View) -> View:
             a, b, word = hit
             edits.append((m.start() + a, m.start() + b, word))
             taken.append((m.start() + a, m.start() + b))
-    for m in _SPELLED.finditer(text):
-        if not any(a <= m.start() < b for a, b in taken):
-            joined = m.group().replace("-", "")
-            edits.append((m.start(), m.end(), lexicon_word(joined) or joined))
-            taken.append((m.start(), m.end()))
     for m in _HYPHENATED.finditer(text):
-        # "a-rested" spells "arrested" once its letters are rejoined and doubled letters allowed for
-        word = lexicon_word(m.group().replace("-", ""))
+        joined = m.group().replace("-", "")
+        # lexicon_word also allows for doubled letters: "a-rested" -> "arrested"
+        word = lexicon_word(joined)
+        if _SPELLED.fullmatch(m.group()):
+            word = word or joined
+        elif m.group().count("-") > 4:
+            word = None
         if word and not any(a <= m.start() < b for a, b in taken):
             edits.append((m.start(), m.end(), word))
             taken.append((m.start(), m.end()))
@@ -398,7 +398,7 @@ def _pinyin(view: View) -> View:
         if not (left or right):
             continue
         # a full syllable, or a lone initial ("J察" -> 警察) when the neighbours complete the word
-        initial = len(tok) == 1 or tok in ("ch", "sh", "zh")
+        initial = len(tok) == 1 or tok in _TWO_LETTER_INITIALS
         options = _INITIALS.get(tok, ()) if initial else _PINYIN_INDEX.get(tok, ())
         for ch, word, _ in options:
             window = text[max(0, a - len(word)) : a] + ch + text[b : b + len(word)]
