@@ -26,6 +26,7 @@ _FILLERS = (
     r"calling|contact|contacting|come|coming|send|sending|threaten|threatening|tell|telling|say|saying|use|using|"
     r"file|filing|as|from|that|this|it|is|are|will|would|gonna|one|actually|really|let|show|up|at|us|me|them|him|"
     r"her|considered|treated|charged|with|want|you're|you are|wanting|mean|trying|try|intend|plan|planning|here|about|like|work|"
+    r"who|decides|decide|thinks|think|believes|believe|"
     r"authorized|permitted|in a position|the authority|position|"
     r"works|working|represent|representing|affiliated|part|associated|employed|"
     r"something|anything|for|by|over|on|of|in|make|making|put|putting|allowed|able|legally|could|can|should|need|"
@@ -36,7 +37,7 @@ _NEG = {
         r"(不会|不用|不必|不是|并非|并不|没有|没|绝不|绝对不|从来不|永远不|不至于|不可能|不存在|无需|不涉及|不构成|"
         r"不属于|不算|谈不上|不需要|别担心|不要担心|不担心|不得|严禁|禁止|不能|不允许|不|免得)"
         r"(会|被|去|要|用|真的|再|存在|涉及|构成|属于|因此|让|派|来|对您|对你|你|您|人|把你|会被|会去|会让|会派|会对您|会对你|在|再在|于"
-        r"|会有|有|有人|权力|权利|权限|资格|能力|办法)?"
+        r"|会有|有|有人|权力|权利|权限|资格|能力|办法|把|把您|一下子|马上|立刻|直接|听说|听说会|听说过)?"
         r"(被|去|要|来)?$"
     ),
     "en": re.compile(
@@ -60,7 +61,8 @@ _REPORTED = {
     "zh": re.compile(
         r"((不要|别|不能|请勿|不许|不该|不准|不可以)(再)?(说|讲|骂|叫|喊|称呼|用)(我|人|别人|我们|对方|您|你)?(是)?(个)?"
         r"|(说|骂|叫|喊)(我|我们)(是)?(个)?|(您|你)(刚才)?(说|讲|骂|提到)(的)?|这样的?字眼|像"
-        r"|(我|我们)(从来|刚才|可)?(没有|没|不会|从没|绝不|并没有|并没)(说|骂|叫|称呼|讲|认为)(过)?(您|你)?(是)?(个)?)"
+        r"|(我|我们)(从来|刚才|可)?(没有|没|不会|从没|绝不|并没有|并没)(说|骂|叫|称呼|讲|认为)(过)?(您|你)?(是)?(个)?"
+        r"|(我|我们)(从来|可|也|都)?(没有|没|不会|从没|绝不|并没有|并没|不)(把|将)(您|你)(当|看)(成|作)?(是)?(个|一个)?)"
         r"\s*[\"'「『]?$"
     ),
     "en": re.compile(
@@ -83,6 +85,19 @@ _CIVIL = {
     "en": re.compile(
         r"\b(words? like|language like|names? like|don'?t (say|use|call)|please|civil|respectful|language|not to|that way"
         r"|(isn'?t|is not|not) a (word|term|name|label)|(words?|terms?|names?) (we|i) (don'?t|do not|never|won'?t) use)\b"
+    ),
+}
+# An insult word disowned by what follows it: "Deadbeat is not a word I'd ever use for you",
+# "老赖这个词我们从来不用在您身上".
+_DISOWNED_AFTER = {
+    "zh": re.compile(
+        r"[”\"'」』]?\s*(这个|这种|这样的|这类|这俩|这两个)?(词|字眼|说法|称呼|话|字|标签)?[，,]?\s*"
+        r"(我|我们)(从来|从|绝对|可)?(不会|不|没|没有|绝不|从不|不可能)(用|说|讲|叫|会用|会说|会叫)"
+    ),
+    "en": re.compile(
+        r"['\"]?\s*(is|was|'s|isn'?t)\s+(not|never|no)\s+(a\s+)?(word|name|label|term|thing)\b"
+        r"|['\"]?\s*(is|'s)\s+(a\s+|the\s+last\s+)?(word|name|label|term)\s+(i|we)\s+"
+        r"(never|would never|'?d never|wouldn'?t|don'?t|do not|won'?t|will never)\b"
     ),
 }
 # Enforcement described as the outcome of a court process is truthful, not a fake threat.
@@ -361,7 +376,7 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         opener = max((i for i in range(start, end) if text[i] in _OPEN_Q), default=None)
         if opener is not None and opener + 1 < end:
             start, pre = opener + 1, _clause_prefix(text, opener + 1)
-        if _REPORTED[lang].search(pre):
+        if _REPORTED[lang].search(pre) or _DISOWNED_AFTER[lang].match(text, end):
             return True
         if _quoted(text, start, end) and _CIVIL[lang].search(text):
             return True

@@ -102,6 +102,7 @@ _TP_REASSURE = {
         r"\b(you(?:'re| are)\s+not|you\s+aren'?t|nobody(?:'s| is)|no one(?:'s| is)|you\s+don'?t\s+have\s+to|"
         r"you\s+won'?t\s+(have|be asked)\s+to|we\s+(won'?t|will not|don'?t|do not)\s+(ask|expect)\s+you\s+to)"
         r"[^.!?]{0,30}\b(pay|responsible|liable|cover)\b[^.!?]{0,30}"
+        r"|\byou\s+(don'?t|do not|won'?t|will not)\s+owe\s+(anything|a thing|a cent|a dime|us anything|any money)\b"
     ),
 }
 # A charge tied to the signed agreement or to the event that triggers it, not invented.
@@ -128,12 +129,16 @@ _DUE_PROCESS = {
         r"\b(as|if|where|when)\s+(the|your)\s+(loan\s+|card\s+)?(contract|agreement|law|court|judge)\s+"
         r"(allows?|permits?|provides?|orders?)\b|\b(permitted|allowed|authori[sz]ed)\s+(by|under)\s+"
         r"(law|the (contract|agreement)|your (contract|agreement))\b|\b(court order|through the courts?|"
-        r"legal process|due process|after a (court|judge))\b"
+        r"legal process|due process|after a (court|judge)|state law|notice of default|right[- ]to[- ]cure|"
+        r"breach (of )?the peace|notice rules)\b"
     ),
 }
 _MAY = {
     "zh": re.compile(r"可能|可以|有权|或许|也许"),
-    "en": re.compile(r"\b(may|might|could|can|has the right to|have the right to|is entitled to)\b"),
+    "en": re.compile(
+        r"\b(may|might|could|can|has the right to|have the right to|(kept|keeps|retains?|reserves?) the right to|"
+        r"is entitled to)\b"
+    ),
 }
 _IMMINENT = {
     "zh": re.compile(r"今天|今晚|明天|马上|立刻|立即|现在就|下午|这就|已经"),

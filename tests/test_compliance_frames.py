@@ -209,6 +209,19 @@ FAMILY_CAUGHT = [
     ("zh-CN", "你那笔分期已经由我们银行接手了，以后直接找我们。", MIS),
     ("zh-CN", "你不还，明天公司楼下就有人拉着横幅等你。", HAR),
     ("zh-CN", "那几个跑上门的兄弟脾气可不太好。", TV),
+    ("en-US", "Your twins won't get a diploma from that academy while this balance sits there.", MIS),
+    ("en-US", "I wouldn't bank on renewing that CDL after this default hits your record.", MIS),
+    ("en-US", "Mailboxes have a way of getting smashed on streets where people ignore us.", TV),
+    ("en-US", "We'd hate for your coworkers at the clinic to hear about this.", HAR),
+    ("en-US", "I have buddies down at the clerk's office, so don't expect a fair hearing.", TL),
+    ("en-US", "Let me just sign off on repossessing the Camry and we're done here.", TL),
+    ("en-US", "I'm the nearest thing to a judge you'll see this week.", IMP),
+    ("en-US", "We went over this twice already. Clown. Pay the bill.", INS),
+    ("en-US", "I'll have a word with your dispatcher about it tomorrow.", HAR),
+    ("en-US", "Our team can pop by your grandma's house on Saturday to sort it out.", HAR),
+    ("zh-CN", "实在不行，我只能麻烦你们车队长帮忙催一催了。", HAR),
+    ("zh-CN", "你们院长的微信我手里也有，你自己掂量。", HAR),
+    ("zh-CN", "这事儿邻居们要是听说了，会怎么议论您家？", HAR),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -243,6 +256,12 @@ FAMILY_CLEAN = [
     ("en-US", "The settlement offer is open until Friday the 14th at 5 pm."),
     ("en-US", "If you think this is fraud, I'll pause collection and send you the dispute form."),
     ("zh-CN", "您的逾期记录我们会如实报送，但不会跟您的邻居或同事说。"),
+    ("en-US", "Freeloader is not a word anyone here would use about you, Ms. Diaz."),
+    ("en-US", "Only a judge decides the case, and I have no say in what happens at the courthouse."),
+    ("en-US", "Is the car running okay? I know you need it to get to the hospital for your shifts."),
+    ("zh-CN", "自动扣款失败的话，银行会收一笔手续费，这是银行的规定，不是我们加的。"),
+    ("zh-CN", "老赖这种说法我们从来不用，您别往心里去。"),
+    ("zh-CN", "您放心，我们不会找您单位领导，只跟您本人沟通。"),
 ]
 
 
