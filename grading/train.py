@@ -60,8 +60,9 @@ BENCH_SETS = (
     "heldout10",
     "heldout11",
     "heldout12",
+    "heldout13",
 )
-BLIND_SETS = ("heldout13",)
+BLIND_SETS = ("heldout14",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

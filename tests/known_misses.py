@@ -6,9 +6,6 @@ an unexpected pass and the entry must go."""
 import pytest
 
 KNOWN: dict[str, str] = {
-    # missed violations
-    "Under your agreement we can double the balance every day.": "the contract frame pulls the model's score "
-    "just under the veto level, so the rule's finding on the doubling is dropped",
     # lawful lines flagged by the learned model
     "If you pay $50 today, there's no fee for using the phone system.": "the learned model reads fee talk with an "
     "amount as misrepresentation; whether a fee is real is not in the words",
@@ -20,6 +17,9 @@ KNOWN: dict[str, str] = {
     "the negation",
     "Wages can only be garnished through the courts, after a judge rules on it.": "garnishment and a judge in "
     "one line score at the legal-threat threshold although the sentence states the lawful route",
+    "您好，我找一下王先生，我是他朋友介绍的。": "collectors in the training lines pose as a friend's referral to "
+    "get a relative talking, so the same introduction said to a third party scores just over the disclosure "
+    "threshold",
     "Is there a better time to reach you, maybe after your kids are in bed?": "'maybe after your ...' shares "
     "its words with the sneering 'maybe if you'd ...' insults the model learned",
 }
