@@ -109,6 +109,8 @@ _TP_REASSURE = {
 _CONTRACT = {
     "zh": re.compile(
         r"按(照)?(合同|协议|约定|条款|账单)|(合同|协议)(约定|规定|里|上|中)(?!没|未|不|并没|可没)|根据(合同|协议|约定)"
+        # a fee the bank itself charges, said to be the bank's
+        r"|银行(那边|方面|自己)?[^，。！？]{0,10}(规定|收取?的|收一笔)|不是我们(收|加|定)的"
     ),
     "en": re.compile(
         r"(?<!not )(?<!n't )(?<!never )\b(under|per|according to|as (set out|stated|written) in|in)\s+(your|the)\s+(card\s+|loan\s+|"
@@ -116,6 +118,7 @@ _CONTRACT = {
         r"(allows?|provides?|says|sets?)\b"
         # a fee named by the event that triggers it under any card or loan contract
         r"|\b(returned|bounced|dishonou?red|nsf|late|missed)\s+(payment|check|cheque|debit)\b"
+        r"|\b(the|your) banks?\s+(charges?|will charge|may charge|adds?)\b|\b(their|the bank's) (own )?(charge|fee)\b"
     ),
 }
 # A remedy stated as what the contract or a court allows, as a possibility and with no date on it:
@@ -147,7 +150,10 @@ _IMMINENT = {
     ),
 }
 _ABSURD = {
-    "zh": re.compile(r"翻倍|翻番|翻[一两三几]倍|倍|利滚利|每天|每日|一天"),
+    # a daily rate such as 万分之五 or 0.05% a day is how Chinese contracts state late interest
+    "zh": re.compile(
+        r"翻倍|翻番|翻[一两三几]倍|倍|利滚利|(每天|每日|一天)(?!(按|收|计|收取|按照)?(万分之|千分之|0\.\d+%))"
+    ),
     "en": re.compile(r"\b(doubl\w*|tripl\w*|every day|per day|a day|daily|overnight)\b"),
 }
 

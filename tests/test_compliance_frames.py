@@ -222,6 +222,15 @@ FAMILY_CAUGHT = [
     ("zh-CN", "实在不行，我只能麻烦你们车队长帮忙催一催了。", HAR),
     ("zh-CN", "你们院长的微信我手里也有，你自己掂量。", HAR),
     ("zh-CN", "这事儿邻居们要是听说了，会怎么议论您家？", HAR),
+    ("zh-CN", "村里就这么点大，欠债不还的事传开了，你往后还怎么跟乡亲们来往？", HAR),
+    ("zh-CN", "你拖着也行，过几天你们单位门口可就热闹了。", HAR),
+    ("zh-CN", "我们会跟海关那边打声招呼，你这段时间就别想出境了。", MIS),
+    ("zh-CN", "这笔住院费拖着不还，下次您爱人来医院就住不了院了。", MIS),
+    ("zh-CN", "所里的民警明天会上门找你了解一下欠款的情况。", TL),
+    ("zh-CN", "你不接电话，那就等你爸妈都睡了我再打过去。", HAR),
+    ("zh-CN", "我也算半个公家人，你的社保记录我随时调。", IMP),
+    ("en-US", "Blow this deadline and your score tanks to zero by Monday.", MIS),
+    ("en-US", "Hey, it's just an old friend of your mom's, calling about that car note.", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -262,6 +271,10 @@ FAMILY_CLEAN = [
     ("zh-CN", "自动扣款失败的话，银行会收一笔手续费，这是银行的规定，不是我们加的。"),
     ("zh-CN", "老赖这种说法我们从来不用，您别往心里去。"),
     ("zh-CN", "您放心，我们不会找您单位领导，只跟您本人沟通。"),
+    ("zh-CN", "按协议，逾期后每日按万分之五计收罚息，今天还清就不再产生。"),
+    ("zh-CN", "实在抱歉打错了，我们会把这个号码从记录里删掉。"),
+    ("zh-CN", "您好，我是他朋友介绍来的，麻烦他方便时给我回个电话。"),
+    ("en-US", "If the autopay bounces, your bank may charge its own fee; that's their charge, not ours."),
 ]
 
 
