@@ -61,8 +61,9 @@ BENCH_SETS = (
     "heldout11",
     "heldout12",
     "heldout13",
+    "heldout14",
 )
-BLIND_SETS = ("heldout14",)
+BLIND_SETS = ("heldout15",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

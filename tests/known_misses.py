@@ -15,13 +15,9 @@ KNOWN: dict[str, str] = {
     "a bank employee saying the same is flagged; only the caller's employer tells them apart",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
-    "Wages can only be garnished through the courts, after a judge rules on it.": "garnishment and a judge in "
-    "one line score at the legal-threat threshold although the sentence states the lawful route",
     "您好，我找一下王先生，我是他朋友介绍的。": "collectors in the training lines pose as a friend's referral to "
     "get a relative talking, so the same introduction said to a third party scores just over the disclosure "
     "threshold",
-    "Is there a better time to reach you, maybe after your kids are in bed?": "'maybe after your ...' shares "
-    "its words with the sneering 'maybe if you'd ...' insults the model learned",
 }
 
 
