@@ -63,7 +63,9 @@ _LEXICON = (
     "social security benefits pension stopped cut passport visa school college deported revoked cancelled "
     "canceled served summoned burn burned torch dipshit dumbshit shithead "
     # more insults and the words of fake deals and tax-office posing ("w0rthless b*m", "g0ne 4ever", "t@x")
-    "worthless useless pathetic bum gone tax refund scam scammer scammers thief crook"
+    "worthless useless pathetic bum gone tax refund scam scammer scammers thief crook "
+    # what the debt is and who comes for it ("r3nt", "2 m0nths", "b@iliff")
+    "rent months bailiff bailiffs"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -89,7 +91,7 @@ _CHAT = {
     "u": "you", "ur": "your", "ya": "you", "2day": "today", "2nite": "tonight", "2morrow": "tomorrow",
     "tmrw": "tomorrow", "4ever": "forever", "4eva": "forever", "b4": "before", "cuz": "because",
     "ppl": "people", "coz": "because", "pls": "please", "thx": "thanks", "evry1": "everyone",
-    "every1": "everyone",
+    "every1": "everyone", "l8": "late",
 }  # fmt: skip
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
 _LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")

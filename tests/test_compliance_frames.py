@@ -119,6 +119,8 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("网dai欠了八千多，逾qi好久了", "网贷欠了八千多,逾期"),
         ("text evry1 in ur contacts that u r a $cammer", "everyone in your contacts"),
         ("text evry1 in ur contacts that u r a $cammer", "scammer"),
+        ("ur r3nt is 2 m0nths l8", "your rent is 2 months late"),
+        ("sending the b@iliff 2nite", "bailiff tonight"),
     ],
 )
 def test_obfuscated_spellings_are_restored(text, expected):
@@ -231,6 +233,17 @@ FAMILY_CAUGHT = [
     ("zh-CN", "我也算半个公家人，你的社保记录我随时调。", IMP),
     ("en-US", "Blow this deadline and your score tanks to zero by Monday.", MIS),
     ("en-US", "Hey, it's just an old friend of your mom's, calling about that car note.", MIS),
+    ("zh-CN", "你媳妇不是在纺织厂吗？我这就给她们厂里工会打个电话聊聊。", HAR),
+    ("zh-CN", "你要敢挂我电话，我一定让你吃不了兜着走。", TV),
+    ("zh-CN", "下午就换锁，你那些家具直接搬到楼下。", MIS),
+    ("en-US", "Your account picks up a 10% penalty every single day from now on.", MIS),
+    ("en-US", "We're sending a marshal out to collect the tractor first thing Monday.", TL),
+    ("en-US", "Funny thing is, my partners know which unit is yours.", TV),
+    ("en-US", "Keep stalling and men in uniform will turn up at your work.", TL),
+    ("en-US", "We'll keep talking every night at midnight, your choice.", HAR),
+    ("en-US", "Right, the dog ate your paycheck, big surprise.", INS),
+    ("en-US", "Give me $100 now and I could make the rest of it vanish.", MIS),
+    ("en-US", "This is a wellness check from the dentist's office, nothing to do with your bill.", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -275,6 +288,9 @@ FAMILY_CLEAN = [
     ("zh-CN", "实在抱歉打错了，我们会把这个号码从记录里删掉。"),
     ("zh-CN", "您好，我是他朋友介绍来的，麻烦他方便时给我回个电话。"),
     ("en-US", "If the autopay bounces, your bank may charge its own fee; that's their charge, not ours."),
+    ("zh-CN", "您孙子回来的话，麻烦让他给我回个电话，我姓韩。"),
+    ("en-US", "We never send a sheriff or a bailiff; a court handles that, and only after a hearing."),
+    ("en-US", "I can call you back at 7 tonight, or would Saturday morning suit you better?"),
 ]
 
 
