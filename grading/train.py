@@ -62,8 +62,9 @@ BENCH_SETS = (
     "heldout12",
     "heldout13",
     "heldout14",
+    "heldout15",
 )
-BLIND_SETS = ("heldout15",)
+BLIND_SETS = ("heldout16",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

@@ -6,6 +6,9 @@ an unexpected pass and the entry must go."""
 import pytest
 
 KNOWN: dict[str, str] = {
+    # missed violations
+    "Dodging a debt collector is a crime in Texas.": "the rule finds the false crime claim, but the model "
+    "scores the line just under the veto level and the finding is dropped",
     # lawful lines flagged by the learned model
     "If you pay $50 today, there's no fee for using the phone system.": "the learned model reads fee talk with an "
     "amount as misrepresentation; whether a fee is real is not in the words",
@@ -13,6 +16,8 @@ KNOWN: dict[str, str] = {
     "line as menace",
     "我是银行的，不是法院的。": "the training lines treat an agency calling itself the bank as impersonation, so "
     "a bank employee saying the same is flagged; only the caller's employer tells them apart",
+    "Is there a better time to reach you, maybe after your kids are in bed?": "'maybe after your ...' shares "
+    "its words with the sneering 'maybe if you'd ...' insults the model learned; it flips with each retrain",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
     "您好，我找一下王先生，我是他朋友介绍的。": "collectors in the training lines pose as a friend's referral to "
