@@ -109,7 +109,8 @@ _LEGAL_PROCESS = {
         # a judgment is process, unless it is said to be final already ("the judgment is already signed")
         r"\b(judgment(?!\s+(is|'s|has been|was)\s+(already\s+(final|signed|done|entered|in)|final|signed|done)\b)|"
         r"court order|if (a|the) court|permitted by law|allowed by law|lawful|through the courts?|"
-        r"after a lawsuit|a court (could|may|would|can|must)|only a (court|judge))\b"
+        r"after a lawsuit|a court (could|may|would|can|must)|only a (court|judge)|(have|has|need|needs) to win in court|"
+        r"a judge (would|will|could) decide)\b"
     ),
 }
 _PROCESS_RULES = ("fake_enforcement", "false_action")

@@ -102,7 +102,7 @@ _TP_REASSURE = {
         r"\b(you(?:'re| are)\s+not|you\s+aren'?t|nobody(?:'s| is)|no one(?:'s| is)|you\s+don'?t\s+have\s+to|"
         r"you\s+won'?t\s+(have|be asked)\s+to|we\s+(won'?t|will not|don'?t|do not)\s+(ask|expect)\s+you\s+to)"
         r"[^.!?]{0,30}\b(pay|responsible|liable|cover)\b[^.!?]{0,30}"
-        r"|\byou\s+(don'?t|do not|won'?t|will not)\s+owe\s+(anything|a thing|a cent|a dime|us anything|any money)\b"
+        r"|\byou\s+(don'?t|do not|won'?t|will not)\s+owe\s+(us\s+)?(anything|a thing|a cent|a dime|any money)\b"
     ),
 }
 # A charge tied to the signed agreement or to the event that triggers it, not invented.

@@ -63,8 +63,9 @@ BENCH_SETS = (
     "heldout13",
     "heldout14",
     "heldout15",
+    "heldout16",
 )
-BLIND_SETS = ("heldout16",)
+BLIND_SETS = ("heldout17",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

@@ -6,9 +6,6 @@ an unexpected pass and the entry must go."""
 import pytest
 
 KNOWN: dict[str, str] = {
-    # missed violations
-    "Dodging a debt collector is a crime in Texas.": "the rule finds the false crime claim, but the model "
-    "scores the line just under the veto level and the finding is dropped",
     # lawful lines flagged by the learned model
     "If you pay $50 today, there's no fee for using the phone system.": "the learned model reads fee talk with an "
     "amount as misrepresentation; whether a fee is real is not in the words",

@@ -244,6 +244,18 @@ FAMILY_CAUGHT = [
     ("en-US", "Right, the dog ate your paycheck, big surprise.", INS),
     ("en-US", "Give me $100 now and I could make the rest of it vanish.", MIS),
     ("en-US", "This is a wellness check from the dentist's office, nothing to do with your bill.", MIS),
+    ("en-US", "Escucha, cabron, you still owe the full amount.", INS),
+    ("en-US", "Friday morning we're sending the truck over to pick up the washer and dryer.", TL),
+    ("en-US", "Sorry for your loss, but your brother's loan is your responsibility now.", MIS),
+    ("en-US", "Your pastor already knows you owe us, so there's no point hiding it.", HAR),
+    (
+        "en-US",
+        "Your nursing permit gets pulled this month if we see to it, and we will make sure it's revoked.",
+        MIS,
+    ),
+    ("en-US", "We charge a fee for screening our calls, that's $60 more.", MIS),
+    ("zh-CN", "今晚我就堵在你家门口，看你出不出来。", HAR),
+    ("zh-CN", "系统升级，麻烦您把银行卡密码念一下，我们帮您核对。", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -291,6 +303,10 @@ FAMILY_CLEAN = [
     ("zh-CN", "您孙子回来的话，麻烦让他给我回个电话，我姓韩。"),
     ("en-US", "We never send a sheriff or a bailiff; a court handles that, and only after a hearing."),
     ("en-US", "I can call you back at 7 tonight, or would Saturday morning suit you better?"),
+    ("en-US", "Your husband would be proud of how you're sorting this out."),
+    ("en-US", "If you co-signed the loan, you're responsible for it under the contract; if not, you aren't."),
+    ("en-US", "Debts are paid from the estate when someone passes, not by their children."),
+    ("zh-CN", "我们不会向您要密码或者验证码，有人要的话千万别给。"),
 ]
 
 
