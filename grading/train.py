@@ -7,8 +7,8 @@ Training data: every `grading/data/train/<locale>_*.jsonl` file (one labelled li
 `context` debtor|third_party, `verified`, `labels` (violation categories, [] for lawful lines), `kind`),
 plus the scripts corpus of the locale: each rule's examples count as lines of its category; lawful
 firm lines, step phrasings and service phrases count as lawful lines. In a checkout the benchmark
-line sets that were already measured (eval, heldout ... heldout10) are added; the newest set,
-heldout11, is never read here, so it measures the model on lines it has not seen.
+line sets that were already measured (`BENCH_SETS`) are added; the newest set (`BLIND_SETS`) is never
+read here, so it measures the model on lines it has not seen.
 
 What the rule paths find in a line is one of its features, so the model is stale when the training
 lines, the corpus or the rule paths' answers on those lines change: `--check` and the tests compare
