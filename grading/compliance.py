@@ -70,7 +70,7 @@ _REPORTED = {
         r"(call(ing)?|use|using|say|saying|swear(ing)?( at)?)(\s+(me|us|anyone|people|him|her|them|that|this|it|"
         r"words?|names?|language|like|an?|the|word|other|others|staff))*"
         r"|\b(words?|names?|language|terms?|things)\s+like|\bcalled\s+(me|us)(\s+an?)?"
-        r"|\b(you|he|she|they)\s+(said|say|called me|call me|told me|feel|felt|think|thought|call yourself|called yourself)"
+        r"|\b(you|he|she|they)\s+(just\s+|literally\s+|already\s+|even\s+)?(said|say|called me|call me|told me|feel|felt|think|thought|call yourself|called yourself)"
         r"(\s+(that|you|you'?re|you were|feel|felt|like|i'?m|i am|we'?re|we are|an?|some|to))*|\bthe word"
         r"|\b(i|we) (never|didn'?t|did not|wouldn'?t|would never|won'?t|don'?t|do not) (call(ed)?|say|said)"
         r"( that)?( you)?( were| are| was)?( an?)?)"

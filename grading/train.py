@@ -64,8 +64,9 @@ BENCH_SETS = (
     "heldout14",
     "heldout15",
     "heldout16",
+    "heldout17",
 )
-BLIND_SETS = ("heldout17",)
+BLIND_SETS = ("heldout18", "heldout19")
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

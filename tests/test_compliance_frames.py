@@ -256,6 +256,19 @@ FAMILY_CAUGHT = [
     ("en-US", "We charge a fee for screening our calls, that's $60 more.", MIS),
     ("zh-CN", "今晚我就堵在你家门口，看你出不出来。", HAR),
     ("zh-CN", "系统升级，麻烦您把银行卡密码念一下，我们帮您核对。", MIS),
+    ("en-US", "Skip Friday again and we'll take the bike, and your kneecaps with it.", TV),
+    ("en-US", "Get it done, or one day something goes wrong with your brakes on that hill road.", TV),
+    ("en-US", "This account is twelve years old and we can still sue you over it.", TL),
+    ("en-US", "Miss the date and the landlord changes the locks by the weekend.", TL),
+    ("en-US", "No rent by the 5th means your furniture ends up on the curb.", MIS),
+    ("en-US", "You people always borrow and then pretend you don't speak the language.", INS),
+    ("en-US", "Any decent Christian man would pay back what he borrowed.", INS),
+    ("en-US", "Be a shame if someone brought it up at the family reunion.", HAR),
+    ("zh-CN", "我们会通知银行把你的养老金冻结扣走。", TL),
+    ("zh-CN", "这钱不还，你一家老小都别想过好日子。", TV),
+    ("zh-CN", "明天我们就当着你老板的面把这事说清楚。", HAR),
+    ("zh-CN", "你嘴不是很能说的吗，一说到还钱就装哑巴了？", INS),
+    ("zh-CN", "你这样让你爸妈在村里怎么抬得起头？", INS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -307,6 +320,15 @@ FAMILY_CLEAN = [
     ("en-US", "If you co-signed the loan, you're responsible for it under the contract; if not, you aren't."),
     ("en-US", "Debts are paid from the estate when someone passes, not by their children."),
     ("zh-CN", "我们不会向您要密码或者验证码，有人要的话千万别给。"),
+    ("en-US", "You just told me to f*** off. I understand you're upset; I'm still here to help."),
+    (
+        "en-US",
+        "This debt is nine years old, so it's past the time limit and the creditor cannot sue over it.",
+    ),
+    ("en-US", "We don't have anything to do with your lease, and nobody will change your locks over this."),
+    ("en-US", "Drive safe tonight, the roads out by the farm are icy."),
+    ("zh-CN", "您的退休金我们无权冻结，也不会划走，这一点您放心。"),
+    ("zh-CN", "我们不会当着您雇主的面谈这件事，只跟您本人沟通。"),
 ]
 
 
