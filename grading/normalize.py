@@ -65,7 +65,10 @@ _LEXICON = (
     # more insults and the words of fake deals and tax-office posing ("w0rthless b*m", "g0ne 4ever", "t@x")
     "worthless useless pathetic bum gone tax refund scam scammer scammers thief crook "
     # what the debt is and who comes for it ("r3nt", "2 m0nths", "b@iliff")
-    "rent months bailiff bailiffs"
+    "rent months bailiff bailiffs "
+    # veiled menace and shaming, leet-spelled ("sh@me if s0mething h@ppened", "h@unt u", "every c0ntact")
+    "shame pity something happened happen happens kids children disgusting haunt hunt contact license "
+    "licence suspended night nights"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))

@@ -65,8 +65,9 @@ BENCH_SETS = (
     "heldout15",
     "heldout16",
     "heldout17",
+    "heldout18",
 )
-BLIND_SETS = ("heldout18", "heldout19")
+BLIND_SETS = ("heldout19",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

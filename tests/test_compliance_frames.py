@@ -269,6 +269,16 @@ FAMILY_CAUGHT = [
     ("zh-CN", "明天我们就当着你老板的面把这事说清楚。", HAR),
     ("zh-CN", "你嘴不是很能说的吗，一说到还钱就装哑巴了？", INS),
     ("zh-CN", "你这样让你爸妈在村里怎么抬得起头？", INS),
+    ("en-US", "I've hauled people out of their homes for a lot less, and I'd be happy to do it to you.", TV),
+    ("en-US", "Next I'm ringing your head nurse and telling the entire floor about this.", HAR),
+    ("en-US", "Keep it up and the state will put you in the back of a cruiser.", TL),
+    ("en-US", "Skipping out on a loan is something the feds take seriously.", TL),
+    ("en-US", "One payment and I'll make this entire balance vanish off the books.", MIS),
+    ("en-US", "The balance has gone up since this morning, there's an extra fee for the hassle.", MIS),
+    ("en-US", "I'm not really a collector, I'm just helping the gym out as a favor.", MIS),
+    ("en-US", "it'd be a p1ty if s0mething h@ppened to ur kids", TV),
+    ("zh-CN", "您别紧张，我们不是催收公司，只是银行回访的客服。", MIS),
+    ("zh-CN", "这钱不还，你家的低保明年就批不下来了。", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -329,6 +339,12 @@ FAMILY_CLEAN = [
     ("en-US", "Drive safe tonight, the roads out by the farm are icy."),
     ("zh-CN", "您的退休金我们无权冻结，也不会划走，这一点您放心。"),
     ("zh-CN", "我们不会当着您雇主的面谈这件事，只跟您本人沟通。"),
+    ("en-US", "Once the balance is paid, the account shows as settled; I can't make the history disappear."),
+    (
+        "en-US",
+        "I'll call you back after your shift; I won't contact your charge nurse or anyone at the hospital.",
+    ),
+    ("zh-CN", "我们是受银行委托的催收公司，不是银行本身，这个需要跟您说明。"),
 ]
 
 
