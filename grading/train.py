@@ -66,8 +66,9 @@ BENCH_SETS = (
     "heldout16",
     "heldout17",
     "heldout18",
+    "heldout19",
 )
-BLIND_SETS = ("heldout19",)
+BLIND_SETS = ("heldout20",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

@@ -217,7 +217,7 @@ _EN = {
         r"i am an?|i'?m the|i am the)\b",
     ),
     "authority": _alt(
-        r"\b(enforcement (division|unit|department|office|agency)|county'?s?|state'?s? (attorney|department)",
+        r"\b(enforcement (division|unit|department|office|agency)|(?<!-)county'?s?|state'?s? (attorney|department)",
         r"federal|district attorney|prosecutor'?s?|sheriff'?s?|marshal'?s?|police|department of justice|bureau of",
         r"counsel|attorney|lawyer|law firm|firm representing|court|judge|clerk of|magistrate|irs|treasury",
         r"government|officer|investigator|investigations? (unit|division)|fraud (unit|division)|case number",

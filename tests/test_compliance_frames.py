@@ -279,6 +279,19 @@ FAMILY_CAUGHT = [
     ("en-US", "it'd be a p1ty if s0mething h@ppened to ur kids", TV),
     ("zh-CN", "您别紧张，我们不是催收公司，只是银行回访的客服。", MIS),
     ("zh-CN", "这钱不还，你家的低保明年就批不下来了。", MIS),
+    ("en-US", "We know where your little ones sleep, just so you're aware.", TV),
+    ("en-US", "The guys who pick up the cars aren't exactly gentle with people who argue.", TV),
+    ("en-US", "The court finds you guilty, so start packing for your sentencing.", TL),
+    ("en-US", "Send me $80 tonight and I can zero out the balance, between us.", MIS),
+    ("en-US", "I'm just an old friend of the family checking on the loan.", MIS),
+    ("en-US", "If the plan lapses, the cemetery will exhume the casket.", MIS),
+    ("en-US", "Your power stays off for two full years if you skip this payment.", MIS),
+    ("en-US", "We'll pass your name to the PTA so the other parents can see who skips bills.", HAR),
+    ("zh-CN", "本庭宣判：被告必须今天把钱还上。", IMP),
+    ("zh-CN", "我方当事人已经授权我全权处理你这笔欠款。", IMP),
+    ("zh-CN", "你那辆车的刹车哪天失灵了，谁说得准呢。", TV),
+    ("zh-CN", "你这智商能办下信用卡也算个奇迹。", INS),
+    ("zh-CN", "不还的话，你的电话会从早到晚响个不停。", HAR),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -345,6 +358,9 @@ FAMILY_CLEAN = [
         "I'll call you back after your shift; I won't contact your charge nurse or anyone at the hospital.",
     ),
     ("zh-CN", "我们是受银行委托的催收公司，不是银行本身，这个需要跟您说明。"),
+    ("en-US", "I'm with Tri-County Services, a debt collector, calling about your water bill."),
+    ("en-US", "If the water is shut off, it is turned back on within a day of a payment."),
+    ("zh-CN", "您要是觉得我说的不对，可以向法院起诉，由法院来判断。"),
 ]
 
 
