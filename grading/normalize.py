@@ -68,7 +68,7 @@ _LEXICON = (
     "rent months bailiff bailiffs "
     # veiled menace and shaming, leet-spelled ("sh@me if s0mething h@ppened", "h@unt u", "every c0ntact")
     "shame pity something happened happen happens kids children disgusting haunt hunt contact license "
-    "licence suspended night nights twins sleep know"
+    "licence suspended night nights twins sleep know boys jailbird con discount"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))

@@ -67,8 +67,9 @@ BENCH_SETS = (
     "heldout17",
     "heldout18",
     "heldout19",
+    "heldout20",
 )
-BLIND_SETS = ("heldout20",)
+BLIND_SETS = ("heldout21",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

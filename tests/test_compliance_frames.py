@@ -292,6 +292,17 @@ FAMILY_CAUGHT = [
     ("zh-CN", "你那辆车的刹车哪天失灵了，谁说得准呢。", TV),
     ("zh-CN", "你这智商能办下信用卡也算个奇迹。", INS),
     ("zh-CN", "不还的话，你的电话会从早到晚响个不停。", HAR),
+    ("en-US", "Pay up or my brothers will come round and rough you up.", TV),
+    ("en-US", "Miss this and you'll head straight back to prison, trust me.", TL),
+    ("en-US", "Quit whining, you sound like a toddler.", INS),
+    ("en-US", "Nobody lends to an ex-con twice, so pay this one.", INS),
+    ("en-US", "I'll tag you in a post so every one of your followers can see it.", HAR),
+    ("en-US", "Take the 70% off now, the manager won't ever find out.", MIS),
+    ("en-US", "I hold a bar license, and I'm telling you there's no defense.", IMP),
+    ("en-US", "We added a fee for the time we've wasted chasing you.", MIS),
+    ("en-US", "Skip the daycare fees again and we report you to child protective services.", MIS),
+    ("zh-CN", "下回您坐高铁过安检刷身份证，就走不了了。", TL),
+    ("zh-CN", "你这找借口的本事，不去当演员可惜了。", INS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -361,6 +372,12 @@ FAMILY_CLEAN = [
     ("en-US", "I'm with Tri-County Services, a debt collector, calling about your water bill."),
     ("en-US", "If the water is shut off, it is turned back on within a day of a payment."),
     ("zh-CN", "您要是觉得我说的不对，可以向法院起诉，由法院来判断。"),
+    ("en-US", "We'll never contact immigration or your employer about this account."),
+    (
+        "en-US",
+        "Your work visa has nothing to do with this balance, and we don't report to anyone but the credit bureaus.",
+    ),
+    ("zh-CN", "您的房子是否处置只能由法院依法裁定，我们无权收回。"),
 ]
 
 
