@@ -66,7 +66,8 @@ _LEXICON = (
     "worthless useless pathetic bum gone tax refund scam scammer scammers thief crook "
     # what the debt is and who comes for it ("r3nt", "2 m0nths", "b@iliff")
     "rent months bailiff bailiffs "
-    # veiled menace and shaming, leet-spelled ("sh@me if s0mething h@ppened", "h@unt u", "every c0ntact")
+    # veiled menace, shaming, jibes and off-the-books deals, leet-spelled ("sh@me if s0mething h@ppened",
+    # "h@unt u", "every c0ntact", "the b0ys", "ex-c0n", "a 90% d!sc0unt")
     "shame pity something happened happen happens kids children disgusting haunt hunt contact license "
     "licence suspended night nights twins sleep know boys jailbird con discount"
 ).split()
