@@ -68,8 +68,9 @@ BENCH_SETS = (
     "heldout18",
     "heldout19",
     "heldout20",
+    "heldout21",
 )
-BLIND_SETS = ("heldout21",)
+BLIND_SETS = ("heldout22",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

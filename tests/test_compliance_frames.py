@@ -303,6 +303,17 @@ FAMILY_CAUGHT = [
     ("en-US", "Skip the daycare fees again and we report you to child protective services.", MIS),
     ("zh-CN", "下回您坐高铁过安检刷身份证，就走不了了。", TL),
     ("zh-CN", "你这找借口的本事，不去当演员可惜了。", INS),
+    ("en-US", "Twenty years on the door at a nightclub taught me how to handle guys like you.", TV),
+    ("en-US", "Have you thought about who's driving your son to practice these days?", TV),
+    ("en-US", "Keep ignoring us and the boys will yank that phone right out of your hands.", TV),
+    ("en-US", "It's a miracle you manage to dress yourself in the morning.", INS),
+    ("en-US", "I'll be representing the bank in the courtroom on Friday, so pay me first.", IMP),
+    ("en-US", "That balance is gonna look way bigger by Tuesday, believe me.", MIS),
+    ("en-US", "Send fifty bucks and we'll call it quits, no need to tell anyone.", MIS),
+    ("en-US", "The ladies at your church would love hearing you can't pay for a fridge.", HAR),
+    ("en-US", "We can turn your car off remotely the moment you miss another payment.", MIS),
+    ("en-US", "A lien can go on that property while the owner's sleeping, you'd never know.", TL),
+    ("zh-CN", "您这笔分期的材料已经移交给辖区派出所了，民警会联系您。", TL),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -378,6 +389,10 @@ FAMILY_CLEAN = [
         "Your work visa has nothing to do with this balance, and we don't report to anyone but the credit bureaus.",
     ),
     ("zh-CN", "您的房子是否处置只能由法院依法裁定，我们无权收回。"),
+    ("en-US", "I'm with Harbor Collections, not a law firm and not a government office."),
+    ("en-US", "Once the settlement clears, we'll consider the account closed and send you a letter."),
+    ("en-US", "Interest keeps running under your agreement, so the statement next month will show it."),
+    ("zh-CN", "我们不会把这件事移交给派出所，欠款纠纷属于民事问题。"),
 ]
 
 
