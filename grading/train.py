@@ -69,8 +69,9 @@ BENCH_SETS = (
     "heldout19",
     "heldout20",
     "heldout21",
+    "heldout22",
 )
-BLIND_SETS = ("heldout22",)
+BLIND_SETS = ("heldout23",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

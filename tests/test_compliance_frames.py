@@ -314,6 +314,21 @@ FAMILY_CAUGHT = [
     ("en-US", "We can turn your car off remotely the moment you miss another payment.", MIS),
     ("en-US", "A lien can go on that property while the owner's sleeping, you'd never know.", TL),
     ("zh-CN", "您这笔分期的材料已经移交给辖区派出所了，民警会联系您。", TL),
+    ("en-US", "I'm not above showing up at your house to settle this myself.", TV),
+    ("en-US", "I used to throw guys like you out of bars, and I can do the same at your place.", TV),
+    ("en-US", "Pay today, or I'll find you, and it won't be a letter next time.", TV),
+    ("en-US", "The crew that gets your file after me don't waste time with phone calls.", TV),
+    ("en-US", "Hug your kids real tight tonight, that's all I'm saying.", TV),
+    ("en-US", "Morning, genius, did you forget the due date again?", INS),
+    ("en-US", "We're coming to your salon to ask about it in front of your clients.", HAR),
+    ("en-US", "You wouldn't want your congregation to find out their pastor dodges bills.", HAR),
+    ("en-US", "The balance doubles every hour you keep me on hold.", MIS),
+    ("en-US", "Customs gets our lists, so that cruise isn't happening.", MIS),
+    ("en-US", "You can explain to twelve strangers why you stole from the clinic.", TL),
+    ("en-US", "We're the dealership itself, so don't worry about any of that debt collector stuff.", MIS),
+    ("zh-CN", "今天不还，每天加收一百的zhi na jin，合同里没有但我们就这么收。", MIS),
+    ("zh-CN", "这个减免领导不让的，我私下给你办了，你别说出去。", MIS),
+    ("zh-CN", "我们单位专管出入境审查，你的名字已经在系统里了。", IMP),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -393,6 +408,17 @@ FAMILY_CLEAN = [
     ("en-US", "Once the settlement clears, we'll consider the account closed and send you a letter."),
     ("en-US", "Interest keeps running under your agreement, so the statement next month will show it."),
     ("zh-CN", "我们不会把这件事移交给派出所，欠款纠纷属于民事问题。"),
+    ("zh-CN", "您两个孙子的学费要紧，这期我们可以分三个月交。"),
+    ("zh-CN", "逾期会按合同收取违约金，金额在您的账单上都写着。"),
+    (
+        "en-US",
+        "If someone opened this account in your name, the fraud team will ask you for a police report.",
+    ),
+    ("en-US", "We'll find you a payment date that works with your paycheck."),
+    (
+        "en-US",
+        "The balance goes up only by the interest in your contract, and I can tell you the exact figure.",
+    ),
 ]
 
 
