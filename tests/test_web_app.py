@@ -222,7 +222,17 @@ def _choose(page: Page, elem_id: str, option) -> None:
 
 
 def _tab(page: Page, label: str) -> None:
-    page.get_by_role("tab", name=label).click()
+    """Open a tab. On a loaded machine a click can land while Gradio is still redrawing the tab bar
+    (just after login) and be lost; click again until the tab reports itself selected."""
+    tab = page.get_by_role("tab", name=label)
+    for _ in range(3):
+        tab.click()
+        try:
+            expect(tab).to_have_attribute("aria-selected", "true", timeout=5000)
+            return
+        except AssertionError:
+            continue
+    expect(tab).to_have_attribute("aria-selected", "true")
 
 
 def _wait_idle_send(page: Page) -> None:
