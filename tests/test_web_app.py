@@ -390,7 +390,7 @@ def test_trainer_edits_persona_with_error_then_fix(server, page):
     _search_personas(page, "vain", "zh-vain-owner")
     _choose(page, "s-pick", "zh-vain-owner")
     expect(page.locator("#f-name textarea")).to_have_value("陈志远")
-    page.get_by_role("tab", name="YAML").click()
+    _tab(page, "YAML")
     expect(page.locator("#s-yaml")).to_contain_text("陈志远")
     _box(page, "s-new-id").fill("zh-vain-studio")
     page.locator("#s-clone").click()
