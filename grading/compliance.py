@@ -160,7 +160,9 @@ _INNER_NEG = {
 }
 # A banned term in quotation marks that the line explains away ("所谓'黑名单'其实就是…").
 _DEBUNK = {
-    "zh": re.compile(r"其实|所谓|指的是|就是指|并不|不存在|不对|不是真的"),
+    "zh": re.compile(
+        r"其实|所谓|指的是|就是指|并不|不存在|不对|不是真的|别信|不要信|不用信|不可信|吓人的|谣言|骗人的"
+    ),
     "en": re.compile(
         r"\b(actually|so-called|really just|just means|means|there'?s no|isn'?t|not real|no such)\b"
     ),

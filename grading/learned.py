@@ -60,7 +60,11 @@ _EN_WORD = re.compile(r"[a-z0-9$][a-z0-9'$*]*")
 _LATIN = re.compile(r"[a-z]+")
 NEGATION = {
     "en": re.compile(r"\b(not|never|no one|nobody|none|nothing|won't|don't|isn't|aren't|can't)\b|n't\b"),
-    "zh": re.compile(r"不会|不是|并不|绝不|没有人|不用|不需要|不可能|不属于|不构成|不能|不得|不要|别"),
+    # 别 as "don't", not inside 别的 / 别人 / 特别 / 区别 ("other", "others", "especially", "difference")
+    "zh": re.compile(
+        r"不会|不是|并不|绝不|没有人|不用|不需要|不可能|不属于|不构成|不能|不得|不要"
+        r"|(?<![特区分告级类性识辨差离派个鉴])别(?![的人处家样墅扭])"
+    ),
 }
 
 

@@ -69,7 +69,9 @@ _LEXICON = (
     # veiled menace, shaming, jibes and off-the-books deals, leet-spelled ("sh@me if s0mething h@ppened",
     # "h@unt u", "every c0ntact", "the b0ys", "ex-c0n", "a 90% d!sc0unt")
     "shame pity something happened happen happens kids children disgusting haunt hunt contact license "
-    "licence suspended night nights twins sleep know boys jailbird con discount"
+    "licence suspended night nights twins sleep know boys jailbird con discount "
+    # who the caller claims to be and what gets cut off ("the fr@ud desk at ur ph0ne c0mpany", "cut t0night")
+    "phone company carrier desk security collection account tonight"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))

@@ -70,8 +70,9 @@ BENCH_SETS = (
     "heldout20",
     "heldout21",
     "heldout22",
+    "heldout23",
 )
-BLIND_SETS = ("heldout23",)
+BLIND_SETS = ("heldout24",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

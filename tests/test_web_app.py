@@ -162,14 +162,13 @@ def page(browser):
     assert not remote, f"the app fetched remote assets: {remote}"
 
 
+_IDLE_JS = "() => [...document.querySelectorAll('[data-testid=status-tracker]')].every(e => e.classList.contains('hide'))"
+
+
 def _settle(page: Page) -> None:
     """Let pending events finish (every status tracker hidden) so a screenshot shows the final page."""
     try:
-        page.wait_for_function(
-            "() => [...document.querySelectorAll('[data-testid=status-tracker]')]"
-            ".every(e => e.classList.contains('hide'))",
-            timeout=10_000,
-        )
+        page.wait_for_function(_IDLE_JS, timeout=10_000)
     except Exception:  # noqa: BLE001 - a busy page still gets its screenshot
         pass
     page.wait_for_timeout(300)
@@ -209,6 +208,22 @@ def _search_personas(page: Page, query: str, expected: str) -> None:
     expect(table).to_contain_text(expected)
 
 
+def _idle(page: Page, timeout: int = 120_000) -> None:
+    """Wait until no event is pending (every status tracker hidden). A change that reloads other
+    components (the scenario reloads the persona list) shows a loading overlay over them, and on a
+    loaded machine that overlay can outlast a click's own timeout; clicking under it fails."""
+    page.wait_for_timeout(200)  # let the event that was just fired show its tracker
+    page.wait_for_function(_IDLE_JS, timeout=timeout)
+
+
+def _persona(page: Page, pid: str) -> None:
+    """Pick a persona card, once nothing is reloading the list, and check that it took."""
+    _idle(page)
+    label = page.locator("#p-persona label", has_text=pid)
+    label.click()
+    expect(label.locator("input")).to_be_checked()
+
+
 def _choose(page: Page, elem_id: str, option) -> None:
     """Pick an option of a Gradio dropdown (text or regular expression)."""
     page.locator(f"#{elem_id} input").click()
@@ -219,6 +234,7 @@ def _choose(page: Page, elem_id: str, option) -> None:
         else opt.filter(has_text=re.compile(r"^\W*" + re.escape(option) + r"\s*$"))
     )
     opt.first.click()
+    _idle(page)
 
 
 def _tab(page: Page, label: str) -> None:
@@ -324,7 +340,7 @@ def test_trainee_full_call_to_scorecard(server, page):
     expect(page.get_by_role("tab", name="通话练习")).to_be_visible()
     expect(page.get_by_role("tab", name="角色工作室")).to_have_count(0)
     expect(page.get_by_role("tab", name="评分卡")).to_have_count(0)
-    page.locator("#p-persona label", has_text="zh-vain-owner").click()
+    _persona(page, "zh-vain-owner")
     expect(page.locator("#p-card")).to_contain_text("陈志远")
     expect(page.locator("#p-card")).to_contain_text("23,600")
     page.locator("#p-start").click()
@@ -369,7 +385,7 @@ def test_follow_up_call_remembers_promise(server, page):
     sid = _seed_call(server["db"], "alice", CALL_LINES)
     _login(page, server["url"], "alice")
     _choose(page, "p-scenario", "屡次爽约后跟进")
-    page.locator("#p-persona label", has_text="zh-vain-owner").click()
+    _persona(page, "zh-vain-owner")
     follow = page.locator("#p-follow")
     expect(follow).to_be_visible()
     _choose(page, "p-follow", re.compile(sid))
@@ -573,7 +589,7 @@ def test_single_user_mode_says_so_and_shows_backend_fallback(tmp_path, browser):
         for tab in ("Practice", "Persona studio", "Scorecards"):
             expect(page.get_by_role("tab", name=tab)).to_be_visible()
         expect(page.locator("#cs-login-btn")).to_be_hidden()
-        page.locator("#p-persona label", has_text="zh-vain-owner").click()
+        _persona(page, "zh-vain-owner")
         page.locator("#p-start").click()
         notice = page.locator("[data-testid='backend-notice']")
         expect(notice).to_contain_text("scripted")
@@ -595,7 +611,7 @@ def test_two_trainees_at_once_keep_their_own_calls(server, browser):
         pg = ctx.new_page()
         pg.set_default_timeout(TIMEOUT)
         _login(pg, server["url"], name)
-        pg.locator("#p-persona label", has_text="zh-vain-owner").click()
+        _persona(pg, "zh-vain-owner")
         pages[name] = pg
     for pg in pages.values():
         pg.locator("#p-start").click()
