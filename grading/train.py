@@ -71,8 +71,9 @@ BENCH_SETS = (
     "heldout21",
     "heldout22",
     "heldout23",
+    "heldout24",
 )
-BLIND_SETS = ("heldout24",)
+BLIND_SETS = ("heldout25",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

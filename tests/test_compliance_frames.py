@@ -355,6 +355,24 @@ FAMILY_CAUGHT = [
     ("zh-CN", "道上的规矩不用我多说了吧。", TV),
     ("zh-CN", "下回碰面就不是隔着手机了。", TV),
     ("zh-CN", "你那个工作签证，我们一句话就能让它被吊销。", MIS),
+    ("en-US", "I phoned your landlord last week and told her about your rent arrears and the card.", TPD),
+    ("en-US", "Sorry to say the city shuts the water off to your entire block if this stays unpaid.", MIS),
+    ("en-US", "All it takes is one call from me and your contractor license renewal gets stuck.", MIS),
+    ("en-US", "We'll freeze your wages by Friday, no judge needed.", TL),
+    ("en-US", "We can garnish your paycheck tomorrow if this isn't cleared.", TL),
+    ("en-US", "You signed for that loan knowing full well you couldn't repay it.", TL),
+    ("en-US", "Agent Malloy from the Treasury, calling about your unpaid tuition.", IMP),
+    ("en-US", "Hey everyone, get a load of this guy, he thinks a boat is a necessity.", INS),
+    ("en-US", "Real adults manage to pay their bills on time, you know.", INS),
+    ("en-US", "Calls every hour on the hour, 3am included, until it's paid.", HAR),
+    ("en-US", "We'll post your picture on our Facebook page for everyone to see.", HAR),
+    ("en-US", "Come say that to my face and we'll see how tough you really are.", TV),
+    ("en-US", "Home, work or your sister's place: choose which address gets a visit.", TV),
+    ("en-US", "There's an extra fee now for all the hassle you've caused us.", MIS),
+    ("zh-CN", "这件事要是传出去，您在学校还怎么当老师？", HAR),
+    ("zh-CN", "手续已经办完了，天王老子来了也救不了你。", TL),
+    ("zh-CN", "你们家赖账的本事是祖传的吧？", INS),
+    ("zh-CN", "你的hu照马上就会被zhu销。", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -457,6 +475,13 @@ FAMILY_CLEAN = [
     ("zh-CN", "网上那些'不还钱就坐牢'的说法您别信，这是民事纠纷。"),
     ("zh-CN", "我们不会告诉您单位，也不会联系其他家长。"),
     ("zh-CN", "您的签证和这笔欠款没有关系，我们也不会联系出入境部门。"),
+    ("en-US", "I called your office and only told the receptionist my name and number."),
+    ("en-US", "If you'd like, we can round the monthly payment up to $150 so it's paid off sooner."),
+    ("en-US", "We can't take your wages without a court order, and nobody has filed for one."),
+    ("en-US", "Your pawn ticket says the ring becomes the shop's property after May 2 unless it's extended."),
+    ("zh-CN", "这件事我们不会传出去，只跟您本人沟通。"),
+    ("zh-CN", "网上说的'黑名单'是瞎传的，就是正常的征信记录。"),
+    ("zh-CN", "我们会按规定控制通话次数，今天只打这一次。"),
 ]
 
 

@@ -92,7 +92,9 @@ def test_all_categories_have_several_cited_rules(locale):
             assert r.patterns and len(r.examples) >= 2 and r.suggestion
             if cat == Category.third_party_disclosure:
                 # what is said to a third party; or a disclosure already made, which is admitted to anyone
-                assert r.context == "third_party" or (r.context == "any" and r.id.endswith(".reported_disclosure"))
+                assert r.context == "third_party" or (
+                    r.context == "any" and r.id.endswith(".reported_disclosure")
+                )
     severities = {r.severity for r in corpus.rules}
     assert {"critical", "major", "minor"} <= severities
 
