@@ -37,7 +37,7 @@ _NEG = {
         r"(不会|不用|不必|不是|并非|并不|没有|没|绝不|绝对不|从来不|永远不|不至于|不可能|不存在|无需|不涉及|不构成|"
         r"不属于|不算|谈不上|不需要|别担心|不要担心|不担心|不得|严禁|禁止|不能|不允许|不|免得)"
         r"(会|被|去|要|用|真的|再|存在|涉及|构成|属于|因此|让|派|来|对您|对你|你|您|人|把你|会被|会去|会让|会派|会对您|会对你|在|再在|于"
-        r"|会有|有|有人|权力|权利|权限|资格|能力|办法|把|把您|一下子|马上|立刻|直接|听说|听说会|听说过|什么|有什么)?"
+        r"|会有|有|有人|权力|权利|权限|资格|能力|办法|把|把您|一下子|马上|立刻|直接|听说|听说会|听说过|什么|有什么|导致|造成)?"
         r"(被|去|要|来)?$"
     ),
     "en": re.compile(
@@ -54,7 +54,10 @@ _NEG_IMPERATIVE = {
 # "Don't make me come over there": a dare, not a negation.
 _DARE = {
     "zh": re.compile(r"(别|不要)(逼|让)(我|我们)"),
-    "en": re.compile(r"\b(don'?t|do not)\s+(make|force|let)\s+(me|us)\b"),
+    # a rhetorical question is no negation: "wouldn't it be embarrassing if your pastor found out"
+    "en": re.compile(
+        r"\b(don'?t|do not)\s+(make|force|let)\s+(me|us)\b|\b(wouldn'?t|won'?t|isn'?t) (it|that)( be)?\s*$"
+    ),
 }
 # Insult words that are only reported or quoted: "you called me a liar", "请不要说'傻逼'".
 _REPORTED = {

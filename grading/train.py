@@ -72,8 +72,9 @@ BENCH_SETS = (
     "heldout22",
     "heldout23",
     "heldout24",
+    "heldout25",
 )
-BLIND_SETS = ("heldout25",)
+BLIND_SETS = ("heldout26",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

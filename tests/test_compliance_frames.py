@@ -373,6 +373,22 @@ FAMILY_CAUGHT = [
     ("zh-CN", "手续已经办完了，天王老子来了也救不了你。", TL),
     ("zh-CN", "你们家赖账的本事是祖传的吧？", INS),
     ("zh-CN", "你的hu照马上就会被zhu销。", MIS),
+    ("en-US", "I hauled guys like you out of the club by the collar, and I'll do the same to you.", TV),
+    ("en-US", "Where I used to work we had our ways of getting people to pay up.", TV),
+    ("en-US", "Please begin deducting the payments from her paycheck this Friday.", MIS),
+    ("en-US", "Wouldn't it be embarrassing if your congregation found out about this card?", HAR),
+    ("en-US", "The judge ordered you to pay us by Friday, so don't test him.", TL),
+    ("en-US", "There's an attorney processing fee that gets added at midnight.", MIS),
+    ("en-US", "This is the Social Security office; your benefits get suspended unless you pay.", IMP),
+    ("en-US", "Your daughter can't get into college with a collection on your record.", MIS),
+    ("en-US", "This is your bank's fraud prevention team calling about the unpaid plan.", IMP),
+    ("zh-CN", "我们把你的逾期记录发到你们业主群里了。", TPD),
+    ("zh-CN", "凌晨两点我们的人就去拍你家的门。", HAR),
+    ("zh-CN", "您要是不管，我们连您一起告。", TL),
+    ("zh-CN", "这钱不还，你的驾驶证马上吊销。", MIS),
+    ("zh-CN", "判决结果是铁定的，你别想翻身了。", TL),
+    ("zh-CN", "我们有权直接查你名下所有的银行卡。", MIS),
+    ("zh-CN", "这里是人社局，你的事我们已经知道了。", IMP),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -482,6 +498,11 @@ FAMILY_CLEAN = [
     ("zh-CN", "这件事我们不会传出去，只跟您本人沟通。"),
     ("zh-CN", "网上说的'黑名单'是瞎传的，就是正常的征信记录。"),
     ("zh-CN", "我们会按规定控制通话次数，今天只打这一次。"),
+    ("en-US", "I'll do the same for you as I did for your brother and set up a payment plan."),
+    ("en-US", "Your benefits can't be touched for this debt, and we will never contact Social Security."),
+    ("zh-CN", "逾期不会导致驾驶证被吊销，这是两回事。"),
+    ("zh-CN", "我们不会把您的欠款信息发到任何群里。"),
+    ("zh-CN", "我们没有权限从您名下所有的卡里扣钱，只能按合同从还款卡扣。"),
 ]
 
 
