@@ -73,8 +73,9 @@ BENCH_SETS = (
     "heldout23",
     "heldout24",
     "heldout25",
+    "heldout26",
 )
-BLIND_SETS = ("heldout26",)
+BLIND_SETS = ("heldout27",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

@@ -389,6 +389,18 @@ FAMILY_CAUGHT = [
     ("zh-CN", "判决结果是铁定的，你别想翻身了。", TL),
     ("zh-CN", "我们有权直接查你名下所有的银行卡。", MIS),
     ("zh-CN", "这里是人社局，你的事我们已经知道了。", IMP),
+    ("en-US", "I'll sit in the waiting room at your office so all your coworkers see why I'm here.", HAR),
+    ("en-US", "Sgt. Keller here, county police fraud unit, about your camper loan.", IMP),
+    ("en-US", "This is U.S. Customs calling about an unpaid card before your trip.", IMP),
+    ("en-US", "Ladders are tricky. All it takes is one bad step, you know?", TV),
+    ("en-US", "Hey, you little punk, quit hanging up on me.", INS),
+    ("en-US", "Your number's the only one in my queue until you pay.", HAR),
+    ("en-US", "A judgment has already been entered against you, so the time for talking is over.", TL),
+    ("zh-CN", "你的欠款我们已经发到小区业主群了。", TPD),
+    ("zh-CN", "以后你在哪家银行都贷不到款，我一个电话的事。", MIS),
+    ("zh-CN", "我们当着全村人的面宣布你欠钱不还。", HAR),
+    ("zh-CN", "你家那车的刹车哪天自己坏了，可别怪别人。", TV),
+    ("zh-CN", "你想在里面过年吗？", TL),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -503,6 +515,12 @@ FAMILY_CLEAN = [
     ("zh-CN", "逾期不会导致驾驶证被吊销，这是两回事。"),
     ("zh-CN", "我们不会把您的欠款信息发到任何群里。"),
     ("zh-CN", "我们没有权限从您名下所有的卡里扣钱，只能按合同从还款卡扣。"),
+    (
+        "en-US",
+        "Officer Brown from your local station called us about a scam using our name; please don't pay anyone but us.",
+    ),
+    ("zh-CN", "我们不会把您的欠款发到任何群里，也不会联系您的同事。"),
+    ("zh-CN", "过年前能把这期还上最好，实在不行我们再商量。"),
 ]
 
 
