@@ -74,8 +74,9 @@ BENCH_SETS = (
     "heldout24",
     "heldout25",
     "heldout26",
+    "heldout27",
 )
-BLIND_SETS = ("heldout27",)
+BLIND_SETS = ("heldout28",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

@@ -401,6 +401,20 @@ FAMILY_CAUGHT = [
     ("zh-CN", "我们当着全村人的面宣布你欠钱不还。", HAR),
     ("zh-CN", "你家那车的刹车哪天自己坏了，可别怪别人。", TV),
     ("zh-CN", "你想在里面过年吗？", TL),
+    ("en-US", "Keep dodging me and I'll be outside your garage with a baseball bat.", TV),
+    ("en-US", "Miss this one and your parole officer finding out is the least of it.", TL),
+    ("en-US", "Cue the world's smallest violin, now what about the payment?", INS),
+    ("en-US", "This is the state nursing board; your license stays suspended until the card is paid.", IMP),
+    ("en-US", "I'm calling from the consulate about the balance tied to your visa.", IMP),
+    ("en-US", "My videos get thousands of views, and your story would do great.", HAR),
+    ("en-US", "The guys who collect after me don't bother knocking.", TV),
+    ("en-US", "There'll be a padlock on your shop door by Monday.", TL),
+    ("en-US", "Don't worry, I'm just a friend of the clinic checking in on you.", MIS),
+    ("zh-CN", "你老公走了，他那笔贷款现在都由你来还，这是规定。", MIS),
+    ("zh-CN", "没钱就去卖血，别跟我哭穷。", INS),
+    ("zh-CN", "再拖下去你就等着吃牢饭吧。", TL),
+    ("zh-CN", "你这案子走快走慢，全看你今天的表现。", TL),
+    ("zh-CN", "以后没有一家银行会再给你贷款。", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -521,6 +535,10 @@ FAMILY_CLEAN = [
     ),
     ("zh-CN", "我们不会把您的欠款发到任何群里，也不会联系您的同事。"),
     ("zh-CN", "过年前能把这期还上最好，实在不行我们再商量。"),
+    ("en-US", "Let me go over the options again, more slowly, so we're both clear."),
+    ("en-US", "I'm sorry about your late wife; we can pause calls for two weeks if that helps."),
+    ("zh-CN", "您说要去卖血还钱？千万别这样，我们一起想办法。"),
+    ("zh-CN", "我也不会吓唬您说要抓人，这是民事纠纷。"),
 ]
 
 
