@@ -75,8 +75,9 @@ BENCH_SETS = (
     "heldout25",
     "heldout26",
     "heldout27",
+    "heldout28",
 )
-BLIND_SETS = ("heldout28",)
+BLIND_SETS = ("heldout29",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

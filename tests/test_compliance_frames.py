@@ -415,6 +415,17 @@ FAMILY_CAUGHT = [
     ("zh-CN", "再拖下去你就等着吃牢饭吧。", TL),
     ("zh-CN", "你这案子走快走慢，全看你今天的表现。", TL),
     ("zh-CN", "以后没有一家银行会再给你贷款。", MIS),
+    ("en-US", "Calling from the clinic's patient conduct office about your unpaid balance.", IMP),
+    ("en-US", "I'm just confirming your court date for next Tuesday on the card balance.", TL),
+    ("en-US", "Your son won't be eligible for financial aid with this debt outstanding.", MIS),
+    ("en-US", "There's also a locator fee for the trouble of finding your new number.", MIS),
+    ("en-US", "I'll keep calling each one of your cousins until somebody pays.", HAR),
+    ("en-US", "Shame if your landlord got a heads-up about this, huh?", HAR),
+    ("en-US", "Everyone at the office will hear what a deadbeat you are.", INS),
+    ("zh-CN", "这里是人民医院医务处，您的欠费问题我们正式立案了。", IMP),
+    ("zh-CN", "说实话我都替你脸红。", INS),
+    ("zh-CN", "卷宗都备齐了，就差报上去。", TL),
+    ("zh-CN", "我已经给你们公司所有同事都发了消息，说你欠钱不还。", TPD),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -539,6 +550,9 @@ FAMILY_CLEAN = [
     ("en-US", "I'm sorry about your late wife; we can pause calls for two weeks if that helps."),
     ("zh-CN", "您说要去卖血还钱？千万别这样，我们一起想办法。"),
     ("zh-CN", "我也不会吓唬您说要抓人，这是民事纠纷。"),
+    ("en-US", "If you'd like to turn in the hardship form, I can email it to you today."),
+    ("en-US", "There's no locator fee or any other charge beyond what your contract shows."),
+    ("zh-CN", "我们不会给您的同事发任何消息，也不会提欠款的事。"),
 ]
 
 
