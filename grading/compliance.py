@@ -74,7 +74,7 @@ _REPORTED = {
         r"words?|names?|language|like|an?|the|word|other|others|staff))*"
         r"|\b(words?|names?|language|terms?|things)\s+like|\bcalled\s+(me|us)(\s+an?)?"
         r"|\b(you|he|she|they)\s+(just\s+|literally\s+|already\s+|even\s+)?(said|say|called me|call me|told me|feel|felt|think|thought|call yourself|called yourself)"
-        r"(\s+(that|you|you'?re|you were|feel|felt|like|i'?m|i am|we'?re|we are|an?|some|to))*|\bthe word"
+        r"(\s+(that|you|you'?re|you were|feel|felt|like|i'?m|i am|we'?re|we are|an?|some|to|go))*|\bthe word"
         r"|\b(i|we) (never|didn'?t|did not|wouldn'?t|would never|won'?t|don'?t|do not) (call(ed)?|say|said)"
         r"( that)?( you)?( were| are| was)?( an?)?)"
         r"\s*['\"]?\s*$"

@@ -76,8 +76,9 @@ BENCH_SETS = (
     "heldout26",
     "heldout27",
     "heldout28",
+    "heldout29",
 )
-BLIND_SETS = ("heldout29",)
+BLIND_SETS = ("heldout30",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

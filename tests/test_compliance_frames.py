@@ -426,6 +426,15 @@ FAMILY_CAUGHT = [
     ("zh-CN", "说实话我都替你脸红。", INS),
     ("zh-CN", "卷宗都备齐了，就差报上去。", TL),
     ("zh-CN", "我已经给你们公司所有同事都发了消息，说你欠钱不还。", TPD),
+    ("en-US", "As her husband, you're now liable for the whole card balance.", MIS),
+    ("en-US", "We got a live one, say hi to all my viewers, Dana!", HAR),
+    ("en-US", "That unpaid phone bill has been turned into a tax lien.", MIS),
+    ("en-US", "We can shut your truck off remotely the moment you miss the date.", MIS),
+    ("en-US", "With the fees piled on it's nearly double now.", MIS),
+    ("zh-CN", "我是银行委托律师，你的案子已经立了。", IMP),
+    ("zh-CN", "再装瞎，我就让你真瞎。", TV),
+    ("zh-CN", "以后你起床后第一个电话就是我。", HAR),
+    ("zh-CN", "法院那边我打个招呼就行。", TL),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -553,6 +562,8 @@ FAMILY_CLEAN = [
     ("en-US", "If you'd like to turn in the hardship form, I can email it to you today."),
     ("en-US", "There's no locator fee or any other charge beyond what your contract shows."),
     ("zh-CN", "我们不会给您的同事发任何消息，也不会提欠款的事。"),
+    ("en-US", "You told me to go to hell earlier; I'm still here to help with a plan."),
+    ("zh-CN", "纪委不会管这种民事欠款，您放心，我们就谈还款。"),
 ]
 
 
