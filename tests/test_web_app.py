@@ -66,6 +66,7 @@ if not _browser_available():
     pytest.skip("Chromium or Playwright not installed", allow_module_level=True)
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError  # noqa: E402
 
 expect.set_options(timeout=20_000)  # two shared CPU cores: give slow renders time, fail only on real hangs
 
@@ -162,13 +163,16 @@ def page(browser):
     assert not remote, f"the app fetched remote assets: {remote}"
 
 
-_IDLE_JS = "() => [...document.querySelectorAll('[data-testid=status-tracker]')].every(e => e.classList.contains('hide'))"
+_IDLE_JS = (
+    "(scope) => [...document.querySelectorAll((scope ? scope + ' ' : '') + '[data-testid=status-tracker]')]"
+    ".every(e => e.classList.contains('hide'))"
+)
 
 
 def _settle(page: Page) -> None:
     """Let pending events finish (every status tracker hidden) so a screenshot shows the final page."""
     try:
-        page.wait_for_function(_IDLE_JS, timeout=10_000)
+        page.wait_for_function(_IDLE_JS, arg="", timeout=10_000)
     except Exception:  # noqa: BLE001 - a busy page still gets its screenshot
         pass
     page.wait_for_timeout(300)
@@ -208,18 +212,31 @@ def _search_personas(page: Page, query: str, expected: str) -> None:
     expect(table).to_contain_text(expected)
 
 
-def _idle(page: Page, timeout: int = 120_000) -> None:
-    """Wait until no event is pending (every status tracker hidden). A change that reloads other
-    components (the scenario reloads the persona list) shows a loading overlay over them, and on a
-    loaded machine that overlay can outlast a click's own timeout; clicking under it fails."""
+def _idle(page: Page, scope: str = "", timeout: int = 60_000) -> bool:
+    """Wait until no event is pending on the status trackers inside `scope` (a CSS selector; the whole
+    page when empty). A change that reloads a component (the scenario reloads the persona list) lays
+    a loading overlay over it, and on a loaded machine that overlay can outlast a click's own timeout.
+    Returns whether it cleared in time; callers still check the outcome of what they do next."""
     page.wait_for_timeout(200)  # let the event that was just fired show its tracker
-    page.wait_for_function(_IDLE_JS, timeout=timeout)
+    try:
+        page.wait_for_function(_IDLE_JS, arg=scope, timeout=timeout)
+        return True
+    except PlaywrightTimeoutError:
+        return False
 
 
 def _persona(page: Page, pid: str) -> None:
-    """Pick a persona card, once nothing is reloading the list, and check that it took."""
-    _idle(page)
+    """Pick a persona card once nothing is reloading the list, and check that it took; under load a
+    click can still be intercepted by a late overlay, so it is tried again."""
     label = page.locator("#p-persona label", has_text=pid)
+    for _ in range(3):
+        _idle(page, "#p-persona")
+        try:
+            label.click(timeout=20_000)
+            expect(label.locator("input")).to_be_checked(timeout=10_000)
+            return
+        except (AssertionError, PlaywrightTimeoutError):
+            continue
     label.click()
     expect(label.locator("input")).to_be_checked()
 
@@ -234,7 +251,6 @@ def _choose(page: Page, elem_id: str, option) -> None:
         else opt.filter(has_text=re.compile(r"^\W*" + re.escape(option) + r"\s*$"))
     )
     opt.first.click()
-    _idle(page)
 
 
 def _tab(page: Page, label: str) -> None:
