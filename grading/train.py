@@ -77,8 +77,9 @@ BENCH_SETS = (
     "heldout27",
     "heldout28",
     "heldout29",
+    "heldout30",
 )
-BLIND_SETS = ("heldout30",)
+BLIND_SETS = ("heldout31", "heldout32")
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 
