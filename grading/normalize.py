@@ -73,7 +73,7 @@ _LEXICON = (
     # who the caller claims to be and what gets cut off ("the fr@ud desk at ur ph0ne c0mpany", "cut t0night")
     "phone company carrier desk security collection account tonight "
     # posing as a court's helper, and where the children will not get in ("court-app0inted med1ator")
-    "appointed mediator arbitrator university college"
+    "appointed mediator arbitrator university college confiscate confiscated"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -117,7 +117,7 @@ _PINYIN_WORDS = (
     "判刑 犯罪 报警 报案 借款 欠款 欠钱 还钱 老赖 傻逼 废物 通讯录 曝光 上门 派出所 律师 黑名单 征信 删除 减免 "
     "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡 "
     "畜生 睡觉 网贷 逾期 欠债 还债 处理费 手续费 违约金 滞纳金 罚款 服务费 "
-    "税务局 执行局 扣押 查封 冻结 注销 护照 签证 电费 出国 高考 政审 大学 养老金 失信 经侦 刑侦 纪委 约谈 工商 劳动 监察 贷款 违法 学位 公证"
+    "税务局 执行局 扣押 查封 冻结 注销 护照 签证 电费 出国 高考 政审 大学 养老金 失信 经侦 刑侦 纪委 约谈 工商 劳动 监察 贷款 违法 学位 公证 工信 销账 催收"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",
@@ -138,7 +138,8 @@ _PINYIN_OF = {
     "冻": "dong", "结": "jie", "注": "zhu", "销": "xiao", "护": "hu", "照": "zhao", "签": "qian",
     "证": "zheng", "电": "dian", "国": "guo", "高": "gao", "考": "kao", "审": "shen", "大": "da",
     "学": "xue", "养": "yang", "失": "shi", "经": "jing", "侦": "zhen", "纪": "ji", "委": "wei", "谈": "tan",
-    "工": "gong", "商": "shang", "劳": "lao", "动": "dong", "位": "wei",
+    "工": "gong", "商": "shang", "劳": "lao", "动": "dong", "位": "wei", "账": "zhang", "催": "cui",
+    "收": "shou",
 }  # fmt: skip
 _PINYIN_ABBR = {
     "jc": "警察",

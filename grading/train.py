@@ -78,8 +78,9 @@ BENCH_SETS = (
     "heldout28",
     "heldout29",
     "heldout30",
+    "heldout31",
 )
-BLIND_SETS = ("heldout31", "heldout32")
+BLIND_SETS = ("heldout32",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

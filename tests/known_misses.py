@@ -23,6 +23,10 @@ KNOWN: dict[str, str] = {
     "您好，我找一下王先生，我是他朋友介绍的。": "collectors in the training lines pose as a friend's referral to "
     "get a relative talking, so the same introduction said to a third party scores just over the disclosure "
     "threshold",
+    "Let me go over the options again, more slowly, so we're both clear.": "the training lines hold the sneer "
+    "'I'd go over the payment options again, slower this time, but I'm not sure it would help in your case', and "
+    "the learned model scores this patient offer, which shares its first half, just around the insult threshold; "
+    "it flips with each retrain",
     "Someone will answer your questions if you call our office between nine and five.": "the training lines "
     "hold call floods that end in 'somebody will answer', and the learned model scores this office-hours line as "
     "pressure through contacts; two lawful office-hours training lines did not move it",
