@@ -176,6 +176,28 @@ _IF_FACT = {
     "en": re.compile(r"\b(if|whether)\s+(this|it|that|the (card|charge|account))\s*$"),
 }
 _FACT_CATEGORIES = (Category.threat_legal, Category.misrepresentation, Category.impersonation)
+# The harm itself denied by its subject: "nobody's gonna kill you over a late payment", "没人会抓你". Not
+# when a condition follows ("nobody gets hurt if you pay"): that is the threat.
+_DENIED_HARM = {
+    "zh": re.compile(
+        r"(没人|没有人|谁也|谁都|没谁)(会|要|敢|能|可以)?(来)?(抓|打|动|伤害|杀|关|拘|起诉|上门)"
+    ),
+    "en": re.compile(
+        r"(nobody|no one|no-one|none of us)('s| is| will|'ll| would|'d)?\s*(ever\s+)?(gonna\s+|going to\s+|be\s+)?"
+        r"((kill|hurt|harm|touch|beat|arrest|jail|lock up|come after) (you|ya|u|anyone|anybody|him|her|them)\b"
+        r"|gets? (arrested|jailed|locked up|hurt)"
+        r"|go(es)? to (jail|prison)|send you|put you)"
+    ),
+}
+_CONDITION = {
+    "zh": re.compile(r"只要|如果|要是|除非|前提是"),
+    "en": re.compile(r"\b(if|as long as|so long as|unless|provided)\b"),
+}
+# A banned word echoed back as the listener's question and denied: "Arrested? No, ma'am", "坐牢？不会的".
+_ECHO_DENIED = {
+    "zh": re.compile(r"\s*[？?]\s*(不会|没有|不是|不|没|当然不|绝对不)"),
+    "en": re.compile(r"\s*\?\s*(no|nope|of course not|absolutely not|not at all|nobody|no one|never)\b"),
+}
 # The debtor's own words read back in quotation marks ("您刚刚说'再打来我弄死你'", "your words were
 # 'I'll never pay you f***ers'"): the collector is recording them, not saying them.
 _DEBTOR_SAID = {
@@ -185,6 +207,8 @@ _DEBTOR_SAID = {
     ),
     "en": re.compile(
         r"\b((you|you'?ve|you have)\s+(just\s+)?(said|told me|wrote|yelled|shouted|texted)(,?\s+quote)?"
+        r"|(you'?re|you are|you were)\s+(just\s+)?(saying|telling me)(\s+that)?"
+        r"(\s+(you'?ll|you will|you'?d|you would|you'?re gonna|you'?re going to|i'?m|i am))?"
         r"|your (exact )?words (were|was)|you (were )?quoted as saying)\s*[:,]?\s*$"
     ),
 }
@@ -294,6 +318,33 @@ def _clause_prefix(text: str, start: int, limit: int = 40) -> str:
     return text[max(a, start - limit) : start]
 
 
+def _clause_end(text: str, start: int) -> int:
+    """Where the clause that `start` sits in ends (a sentence stop, not a comma: "nobody gets hurt, as
+    long as you pay")."""
+    b = start
+    while (
+        b < len(text)
+        and text[b] not in "。！？!?；;\n"
+        and not (text[b] == "." and text[b + 1 : b + 2] in (" ", ""))
+    ):
+        b += 1
+    return b
+
+
+def debtor_quote_spans(text: str, lang: str, reach: int = 80) -> list[tuple[int, int]]:
+    """Quotations of the debtor's own words ("you said 'I'll beat your face in'"), quote marks included."""
+    spans = []
+    i = 0
+    while i < len(text):
+        if _opens_quote(text, i) and _DEBTOR_SAID[lang].search(text[max(0, i - 40) : i]):
+            j = next((j for j in range(i + 1, min(len(text), i + reach)) if _closes_quote(text, j)), None)
+            if j is not None:
+                spans.append((i, j + 1))
+                i = j
+        i += 1
+    return spans
+
+
 def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalnum()
 
@@ -365,6 +416,12 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         and not _DARE[lang].search(pre)
     ):
         return True
+    if category in (Category.threat_violence, Category.threat_legal):
+        for m in _DENIED_HARM[lang].finditer(text, start - len(pre), end):
+            if m.end() > start and not _CONDITION[lang].search(text, m.end(), _clause_end(text, m.end())):
+                return True
+        if not pre.strip() and _ECHO_DENIED[lang].match(text, end):
+            return True
     if category != Category.insult:
         sent = _sentence_prefix(text, start)
         if _REPORTED_CLAIM[lang].search(sent) and _REFUTED[lang].search(text, start):

@@ -379,7 +379,8 @@ def review(norm: Normalized, ctx: Context, found: list[Finding]) -> list[Finding
         return found
     tp = is_third_party(ctx)
     evidence = rule_evidence(found)
-    scores = model.scores(text, tp, evidence)
+    # the debtor's own words read back ("you said you'd 'beat my face in'") are not the collector's
+    scores = model.scores(_without_debtor_quotes(text, lang_of(ctx.locale)), tp, evidence)
 
     # How likely the model thinks any violation is: a rule finding is only dropped when the model
     # finds the whole line lawful, not when it reads the line as a neighbouring category (an
@@ -405,6 +406,14 @@ def review(norm: Normalized, ctx: Context, found: list[Finding]) -> list[Finding
         and (c != "third_party_disclosure" or tp)
     ]
     return kept + _model_findings(model, norm, ctx, hits, evidence)
+
+
+def _without_debtor_quotes(text: str, lang: str) -> str:
+    from grading.compliance import debtor_quote_spans
+
+    for a, b in reversed(debtor_quote_spans(text, lang)):
+        text = text[:a] + '""' + text[b:]
+    return text
 
 
 def _model_findings(

@@ -79,8 +79,9 @@ BENCH_SETS = (
     "heldout29",
     "heldout30",
     "heldout31",
+    "heldout32",
 )
-BLIND_SETS = ("heldout32",)
+BLIND_SETS = ("heldout33",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

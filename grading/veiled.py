@@ -21,7 +21,7 @@ import re
 from functools import lru_cache
 
 from grading.acts import Category
-from grading.compliance import _finding, ruleset, suppressed
+from grading.compliance import _finding, debtor_quote_spans, ruleset, suppressed
 from grading.frames import framed
 from grading.normalize import Normalized
 from grading.results import Context, Finding
@@ -392,6 +392,11 @@ def veiled_findings(norm: Normalized, ctx: Context, found: list[Finding]) -> lis
     text = norm.clean.text
     have = {str(f.category) for f in found}
     out: list[Finding] = []
+    quoted = debtor_quote_spans(text, lang)  # the debtor's own words read back are not cues
+
+    def cues(fam, a: int, b: int) -> list[tuple[int, int]]:
+        return [h for h in _hits(fam, text, a, b) if not any(q0 <= h[0] and h[1] <= q1 for q0, q1 in quoted)]
+
     spans = _sentences(text)
     # "Some friends of mine live near you. They might stop by.": a threat carried over by a pronoun
     pairs = [
@@ -403,7 +408,7 @@ def veiled_findings(norm: Normalized, ctx: Context, found: list[Finding]) -> lis
         for cat, suffix, c1, c2, vetoes in _COMBOS:
             if str(cat) in have or ((a, b) in pairs and cat != Category.threat_violence):
                 continue
-            h1, h2 = _hits(fams[c1], text, a, b), _hits(fams[c2], text, a, b)
+            h1, h2 = cues(fams[c1], a, b), cues(fams[c2], a, b)
             if not h1 or not h2 or (c1 == c2 and len(h1) < 1):
                 continue
             third = _THIRD.get((suffix, c1))

@@ -512,6 +512,23 @@ FAMILY_CAUGHT = [
     ("zh-CN", "剩下的我帮你抹了，领导那边我兜着。", MIS),
     ("zh-CN", "这笔还没完，你还得先交一笔手续费。", MIS),
     ("zh-CN", "再拖下去，你的医保就停掉了。", MIS),
+    ("en-US", "Next week I'll hop into your livestream chat and tell every viewer what you owe.", HAR),
+    ("en-US", "We're taking your truck Friday and no judge can stop it.", TL),
+    ("en-US", "Pack a bag, because after Monday you won't be sleeping in your own bed.", TL),
+    ("en-US", "You're too thick to follow a simple payment plan.", INS),
+    ("en-US", "Accidents happen on those docks all the time, you know.", TV),
+    ("en-US", "I'll be waiting outside the gym after your shift tonight.", TV),
+    ("en-US", "Your kids won't get into college with this hanging over you.", MIS),
+    ("en-US", "Think of me as a friendly voice from the tax office.", IMP),
+    ("en-US", "Nobody gets hurt as long as you pay by Friday.", TV),
+    ("en-US", "Nobody's gonna hurt you if the money shows up.", TV),
+    ("zh-CN", "我这边是领事馆签证处的，你的欠款我们都知道。", IMP),
+    ("zh-CN", "你再不还，支付宝、银行卡全部冻结。", MIS),
+    ("zh-CN", "我不是催收的，我是快递员，想确认下你的地址。", MIS),
+    ("zh-CN", "我去你直播间刷屏，让粉丝看看你是什么人。", HAR),
+    ("zh-CN", "你这种人就是犯贱。", INS),
+    ("zh-CN", "小心点，下船的时候脚底下可要站稳了。", TV),
+    ("zh-CN", "再拖就送你去管吃管住出不来的地方。", TL),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -671,6 +688,19 @@ FAMILY_CLEAN = [
     ("zh-CN", "如果一直联系不上您，我们会寄书面通知，不会去打扰您家里人。"),
     ("zh-CN", "这个月的月供麻烦您今天存进去，系统晚上会重新扣款。"),
     ("zh-CN", "您刚才说一拳打过来，这种话我记在备注里了，我们还是谈还款吧。"),
+    ("en-US", "Jail? No, sir, nobody goes to jail over a phone bill."),
+    ("en-US", "Relax, nobody's going to hurt you; this is just a conversation about the balance."),
+    (
+        "en-US",
+        "You're saying you'll 'come down and smash the place up.' I'm writing that down; let's stay calm.",
+    ),
+    (
+        "en-US",
+        "You told me you'd 'break my neck' if I called again; I've noted that, and I'm still here to help.",
+    ),
+    ("zh-CN", "坐牢？不会的，欠款是民事纠纷。"),
+    ("zh-CN", "您说'要找人弄死我'，这话我记下了，咱们先冷静。"),
+    ("zh-CN", "这笔费用里没有任何催收费，您可以核对。"),
 ]
 
 

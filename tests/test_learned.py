@@ -265,8 +265,9 @@ def test_scorecard_quotes_the_line_the_model_flagged_and_names_the_model():
 
 
 def test_model_drops_a_rule_finding_it_scores_very_low():
-    """'Nobody goes to jail' trips the arrest rule; the model has seen such reassurances and vetoes it."""
-    line = "Nobody goes to jail for a late phone bill, I promise."
+    """'Jail is not on the table' trips the arrest rule (the negation follows the word); the model has
+    seen such reassurances and vetoes it."""
+    line = "Jail is not on the table here; I only need a payment date."
     rules_only = analyze(line, EN, semantic=False, learned=False).violations
     assert [str(f.category) for f in rules_only] == ["threat_legal"]
     assert analyze(line, EN, semantic=False).violations == []
