@@ -390,24 +390,12 @@ def _quoted(text: str, start: int, end: int, reach: int = 12) -> bool:
     return False
 
 
-def _debtor_quote(text: str, start: int, end: int, lang: str, reach: int = 60) -> bool:
-    """Is [start, end) inside a quotation of the debtor's own words ("您刚刚说'...'")?"""
-    for i in range(start - 1, max(-1, start - reach - 1), -1):
-        if text[i] in "。！？!?\n":
-            return False
-        if _opens_quote(text, i):
-            if not _DEBTOR_SAID[lang].search(text[max(0, i - 20) : i]):
-                return False
-            return any(_closes_quote(text, j) for j in range(end, min(len(text), end + reach)))
-    return False
-
-
 def suppressed(text: str, start: int, end: int, category: str, lang: str) -> bool:
     """True when a match is negated, only the debtor's own words read back, or (insults) only reported
     or quoted in a civil request."""
     if category == Category.third_party_disclosure:
         return False
-    if _debtor_quote(text, start, end, lang):
+    if any(a <= start and end <= b for a, b in debtor_quote_spans(text, lang)):
         return True
     pre = _clause_prefix(text, start)
     if (

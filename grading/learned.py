@@ -380,7 +380,8 @@ def review(norm: Normalized, ctx: Context, found: list[Finding]) -> list[Finding
     tp = is_third_party(ctx)
     evidence = rule_evidence(found)
     # the debtor's own words read back ("you said you'd 'beat my face in'") are not the collector's
-    scores = model.scores(_without_debtor_quotes(text, lang_of(ctx.locale)), tp, evidence)
+    text = _without_debtor_quotes(text, lang_of(ctx.locale))
+    scores = model.scores(text, tp, evidence)
 
     # How likely the model thinks any violation is: a rule finding is only dropped when the model
     # finds the whole line lawful, not when it reads the line as a neighbouring category (an
@@ -405,23 +406,25 @@ def review(norm: Normalized, ctx: Context, found: list[Finding]) -> list[Finding
         and scores[c] >= model.thresholds.get(c, 1.1)
         and (c != "third_party_disclosure" or tp)
     ]
-    return kept + _model_findings(model, norm, ctx, hits, evidence)
+    return kept + _model_findings(model, norm, text, ctx, hits, evidence)
 
 
 def _without_debtor_quotes(text: str, lang: str) -> str:
+    """The line with the debtor's quoted words blanked out; offsets stay those of the line."""
     from grading.compliance import debtor_quote_spans
 
-    for a, b in reversed(debtor_quote_spans(text, lang)):
-        text = text[:a] + '""' + text[b:]
+    for a, b in debtor_quote_spans(text, lang):
+        text = text[: a + 1] + " " * (b - a - 2) + text[b - 1 :]
     return text
 
 
 def _model_findings(
-    model: LineModel, norm: Normalized, ctx: Context, hits: list[str], evidence
+    model: LineModel, norm: Normalized, text: str, ctx: Context, hits: list[str], evidence
 ) -> list[Finding]:
+    """Findings for the categories only the model flagged, each quoting the sentence of `text` (the
+    clean line as the model read it) that carries it."""
     from grading.compliance import _finding, ruleset, unverified_rule
 
-    text = norm.clean.text
     tp = is_third_party(ctx)
     rs = ruleset(ctx.locale)
     spans = sentence_spans(text) or [(0, len(text))]
