@@ -193,6 +193,29 @@ _CONDITION = {
     "zh": re.compile(r"只要|如果|要是|除非|前提是"),
     "en": re.compile(r"\b(if|as long as|so long as|unless|provided)\b"),
 }
+# The listener raised it ("you brought up jail earlier", "您刚才提到坐牢"): the collector is answering.
+_LISTENER_RAISED = {
+    "zh": re.compile(r"(您|你)(刚才|刚刚|之前|上次)?(提到|提起|说到|问到|问起)(的|了|过)?(会)?(被)?$"),
+    "en": re.compile(
+        r"\byou(?:'ve| have)? (just |already )?(brought up|mentioned|asked about|asked if|asked whether|raised)"
+        r"( being| going to| getting)?\s*$"
+    ),
+}
+# The listener is the one who would call ("if you call your boss's payroll office, ..."): no pressure.
+_LISTENER_ACTS = {
+    "zh": re.compile(r"(如果|要是|等)(您|你)(自己)?(可以|能)?$"),
+    "en": re.compile(r"\b(if|when|once) you\s*$|\byou (could|can|might|may) (also )?\s*$"),
+}
+# The banned words disowned right after them: "calling you a liar isn't my job", "打断腿那一套早就不允许了".
+_POST_DENIED = {
+    "zh": re.compile(
+        r"(那一套|这一套|这种(事|做法|手段|话))[^。！？]{0,6}(早就|已经|根本|绝对|从来)?(不允许|不存在|违法|违规|不会|不做|不干|过时|行不通)"
+    ),
+    "en": re.compile(
+        r"\s*(isn'?t|is not|was never|is never|are not|aren'?t) (my job|my place|what i'?m (here|calling) for|"
+        r"how (we|i) (work|talk|operate|do things|do business)|something (i|we) do|on the table|part of this|an option)\b"
+    ),
+}
 # A banned word echoed back as the listener's question and denied: "Arrested? No, ma'am", "坐牢？不会的".
 _ECHO_DENIED = {
     "zh": re.compile(r"\s*[？?]\s*(不会|没有|不是|不|没|当然不|绝对不)"),
@@ -409,6 +432,17 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
             if m.end() > start and not _CONDITION[lang].search(text, m.end(), _clause_end(text, m.end())):
                 return True
         if not pre.strip() and _ECHO_DENIED[lang].match(text, end):
+            return True
+        if _LISTENER_RAISED[lang].search(_sentence_prefix(text, start)):
+            return True
+    if category == Category.harassment and _LISTENER_ACTS[lang].search(pre):
+        return True
+    if category in (Category.threat_violence, Category.threat_legal, Category.insult, Category.harassment):
+        if (
+            _POST_DENIED["en"].match(text, end)
+            if lang == "en"
+            else _POST_DENIED["zh"].search(text, end, _clause_end(text, end))
+        ):
             return True
     if category != Category.insult:
         sent = _sentence_prefix(text, start)

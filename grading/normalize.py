@@ -73,7 +73,8 @@ _LEXICON = (
     # who the caller claims to be and what gets cut off ("the fr@ud desk at ur ph0ne c0mpany", "cut t0night")
     "phone company carrier desk security collection account tonight "
     # posing as a court's helper, and where the children will not get in ("court-app0inted med1ator")
-    "appointed mediator arbitrator university college confiscate confiscated"
+    "appointed mediator arbitrator university college confiscate confiscated work dispatcher double doubles "
+    "doubled"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))

@@ -80,8 +80,10 @@ BENCH_SETS = (
     "heldout30",
     "heldout31",
     "heldout32",
+    "heldout33",
+    "heldout34",
 )
-BLIND_SETS = ("heldout33",)
+BLIND_SETS = ("heldout35",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

@@ -529,6 +529,16 @@ FAMILY_CAUGHT = [
     ("zh-CN", "你这种人就是犯贱。", INS),
     ("zh-CN", "小心点，下船的时候脚底下可要站稳了。", TV),
     ("zh-CN", "再拖就送你去管吃管住出不来的地方。", TL),
+    ("en-US", "Dodge me again and I'll scuttle that boat myself.", TV),
+    ("en-US", "I spend all day chasing deadbeats like you.", INS),
+    ("en-US", "I'll call your office and tell the front desk everything.", HAR),
+    ("en-US", "Nothing stops me from telling your whole church.", HAR),
+    ("en-US", "Pay by Friday or the balance doubles.", MIS),
+    ("en-US", "Some guys I know still owe me favors, if you follow.", TV),
+    ("en-US", "Once this is on file, nobody's hiring you in this town.", MIS),
+    ("zh-CN", "我就当着你那些同事的面跟你要钱。", HAR),
+    ("zh-CN", "没钱还学人家做牙，有些东西不是谁都用得起的。", INS),
+    ("zh-CN", "拖一天多两百，你自己算吧。", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -701,6 +711,12 @@ FAMILY_CLEAN = [
     ("zh-CN", "坐牢？不会的，欠款是民事纠纷。"),
     ("zh-CN", "您说'要找人弄死我'，这话我记下了，咱们先冷静。"),
     ("zh-CN", "这笔费用里没有任何催收费，您可以核对。"),
+    ("en-US", "You asked about jail a minute ago; this is a civil debt and nobody is arrested over it."),
+    ("en-US", "Calling anyone names isn't how we work, so let's look at the numbers together."),
+    ("en-US", "If you call your work's payroll office, they can confirm the hardship dates for us."),
+    ("zh-CN", "您刚才问到会不会被抓，这个不会，欠款是民事问题。"),
+    ("zh-CN", "上门闹事、爆通讯录那一套早就不允许了，我们只谈还款方案。"),
+    ("zh-CN", "合同约定逾期每天按万分之五计息，我把明细发给您。"),
 ]
 
 

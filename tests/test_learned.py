@@ -265,9 +265,9 @@ def test_scorecard_quotes_the_line_the_model_flagged_and_names_the_model():
 
 
 def test_model_drops_a_rule_finding_it_scores_very_low():
-    """'Jail is not on the table' trips the arrest rule (the negation follows the word); the model has
-    seen such reassurances and vetoes it."""
-    line = "Jail is not on the table here; I only need a payment date."
+    """A contractual remedy stated truthfully trips the repossession rule; the model has seen such
+    lines and vetoes it."""
+    line = "Your loan contract allows repossession after a default, under its own terms."
     rules_only = analyze(line, EN, semantic=False, learned=False).violations
     assert [str(f.category) for f in rules_only] == ["threat_legal"]
     assert analyze(line, EN, semantic=False).violations == []
