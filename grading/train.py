@@ -83,7 +83,7 @@ BENCH_SETS = (
     "heldout33",
     "heldout34",
 )
-BLIND_SETS = ("heldout35",)
+BLIND_SETS = ("heldout35", "heldout36")
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 
