@@ -354,8 +354,10 @@ def _clause_end(text: str, start: int) -> int:
     return b
 
 
-def debtor_quote_spans(text: str, lang: str, reach: int = 80) -> list[tuple[int, int]]:
-    """Quotations of the debtor's own words ("you said 'I'll beat your face in'"), quote marks included."""
+@lru_cache(maxsize=64)
+def debtor_quote_spans(text: str, lang: str, reach: int = 80) -> tuple[tuple[int, int], ...]:
+    """Quotations of the debtor's own words ("you said 'I'll beat your face in'"), quote marks included.
+    Cached: every rule match on a line asks, and so do the co-occurrence rules and the line model."""
     spans = []
     i = 0
     while i < len(text):
@@ -365,7 +367,7 @@ def debtor_quote_spans(text: str, lang: str, reach: int = 80) -> list[tuple[int,
                 spans.append((i, j + 1))
                 i = j
         i += 1
-    return spans
+    return tuple(spans)
 
 
 def _latin(ch: str) -> bool:
@@ -427,13 +429,14 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         and not _DARE[lang].search(pre)
     ):
         return True
+    sent = _sentence_prefix(text, start)
     if category in (Category.threat_violence, Category.threat_legal):
         for m in _DENIED_HARM[lang].finditer(text, start - len(pre), end):
             if m.end() > start and not _CONDITION[lang].search(text, m.end(), _clause_end(text, m.end())):
                 return True
         if not pre.strip() and _ECHO_DENIED[lang].match(text, end):
             return True
-        if _LISTENER_RAISED[lang].search(_sentence_prefix(text, start)):
+        if _LISTENER_RAISED[lang].search(sent):
             return True
     if category == Category.harassment and _LISTENER_ACTS[lang].search(pre):
         return True
@@ -445,7 +448,6 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         ):
             return True
     if category != Category.insult:
-        sent = _sentence_prefix(text, start)
         if _REPORTED_CLAIM[lang].search(sent) and _REFUTED[lang].search(text, start):
             return True
         if category in _FACT_CATEGORIES and _DISCLAIMED[lang].search(sent):
