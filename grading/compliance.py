@@ -43,7 +43,7 @@ _NEG = {
     "en": re.compile(
         r"(?<!if you )(?<!unless you )(?<!if u )\b(not|never|no one|nobody|no|won'?t|will not|don'?t|do not|doesn'?t|"
         r"didn'?t|isn'?t|aren'?t|cannot|can'?t|couldn'?t|wouldn'?t|shouldn'?t|neither|nor|without|nothing|"
-        r"no need to|none of)\b(?:\s+(?:" + _FILLERS + r")\b)*\s*$"
+        r"no need to|none of|no such thing as( (a|an|debtors?'?s?))?)\b(?:\s+(?:" + _FILLERS + r")\b)*\s*$"
     ),
 }
 # "Don't be such a coward": a negated imperative still calls the listener the name.
@@ -57,6 +57,8 @@ _DARE = {
     # a rhetorical question is no negation: "wouldn't it be embarrassing if your pastor found out"
     "en": re.compile(
         r"\b(don'?t|do not)\s+(make|force|let)\s+(me|us)\b|\b(wouldn'?t|won'?t|isn'?t) (it|that)( be)?\s*$"
+        # "why don't you leave the math to the grown-ups": a jibe put as a question
+        r"|\bwhy (don'?t|do not) (you|ya|u)\b"
     ),
 }
 # Insult words that are only reported or quoted: "you called me a liar", "请不要说'傻逼'".
@@ -113,10 +115,20 @@ _LEGAL_PROCESS = {
         r"\b(judgment(?!\s+(is|'s|has been|was)\s+(already\s+(final|signed|done|entered|in)|final|signed|done)\b)|"
         r"court order|if (a|the) court|permitted by law|allowed by law|lawful|through the courts?|"
         r"after a lawsuit|a court (could|may|would|can|must)|only a (court|judge)|(have|has|need|needs) to win in court|"
+        r"under the (loan|lease|finance|financing|credit|security) (agreement|contract)|"
         r"a judge (would|will|could) decide)\b"
     ),
 }
 _PROCESS_RULES = ("fake_enforcement", "false_action")
+# ... unless the process is said to be over already, which is the false claim itself ("we've already
+# obtained a judgment against you", "the court already ruled against you", "判决已经下来了").
+_PROCESS_DONE = {
+    "zh": re.compile(r"(已经|早就)(判|判决|判下来|裁定|立案执行)|判决(已经|早就)下来"),
+    "en": re.compile(
+        r"\b((already|we'?ve|we have|have) (obtained|got|gotten|won) a judgment|"
+        r"judgment'?s final|court (already|has already) ruled)\b"
+    ),
+}
 # A claim attributed to someone else and then refuted ("whoever told you you'd go to jail was wrong",
 # "网上说的'黑名单'其实就是…"), or a claim the speaker refuses to make ("我不能骗您说…", "I can't promise
 # to…", "beware of companies that promise…"): the banned words are there, the banned statement is not.
@@ -161,6 +173,13 @@ _INNER_NEG = {
         r"\b(i'?m|am|we'?re|is|are|was|be)\s+(not|never)\b|\b(isn'?t|aren'?t|wasn'?t)\b|\bnot (legally )?(responsible|liable|required)"
     ),
 }
+# A collector saying it is no collector: the negation is the false statement, not a denial of one.
+_DENIES_COLLECTING = {
+    "zh": re.compile(r"(不是|并不是|并非)(什么)?(催收|催债|要债|讨债)"),
+    "en": re.compile(
+        r"\bnot (a |an |your )?(debt )?(collection agency|collector|bill collector|collections (agency|company))\b"
+    ),
+}
 # A banned term in quotation marks that the line explains away ("所谓'黑名单'其实就是…").
 _DEBUNK = {
     "zh": re.compile(
@@ -195,10 +214,30 @@ _CONDITION = {
 }
 # The listener raised it ("you brought up jail earlier", "您刚才提到坐牢"): the collector is answering.
 _LISTENER_RAISED = {
-    "zh": re.compile(r"(您|你)(刚才|刚刚|之前|上次)?(提到|提起|说到|问到|问起)(的|了|过)?(会)?(被)?$"),
+    "zh": re.compile(r"(您|你)(刚才|刚刚|之前|上次)?(提到|提起|说到|问到|问起|问)(的|了|过)?(会)?(被)?$"),
     "en": re.compile(
         r"\byou(?:'ve| have)? (just |already )?(brought up|mentioned|asked about|asked if|asked whether|raised)"
         r"( being| going to| getting)?\s*$"
+    ),
+}
+# The speaker's own promise not to, carried over a list: "I'm not going to call at midnight or flood
+# your phone", "我们不会上门，也不会…". Read on the sentence, so the subject is there.
+_PROMISED_NOT_LIST = {
+    "zh": re.compile(r"(我们|我)(不会|绝不会|从来不|也不会)[^。！？]{0,24}(或者|或|也不会|也不)$"),
+    "en": re.compile(
+        r"\b(i'?m|we'?re|i am|we are) (not|never) going to\b[^.,;!?]{0,40}\b(or|nor)\s+$"
+        r"|\b(i|we) (won'?t|will not|will never|never)\b[^.,;!?]{0,40}\b(or|nor)\s+$"
+    ),
+}
+# A warning about someone else's scam ("谁让您转'安全账户'都是诈骗", "anyone who asks you to pay by gift
+# card is a scammer"): the crime words are about the scammer, not the listener.
+_SCAM_WARNING = {
+    "zh": re.compile(
+        r"谁(让|叫|要|找)(您|你)[^。！？]{0,20}(都|就|一律|肯定)?是?$|(说能|号称能|声称能|说可以)的?(都|就)?是?$"
+    ),
+    "en": re.compile(
+        r"\b(anyone|anybody|whoever|someone|somebody) (who )?(asks|tells|calls|wants|asking|telling) you to\b[^.!?]{0,50}"
+        r"\b(is|are|'s)( a| an)?( definitely| always)?\s*$"
     ),
 }
 # The listener is the one who would call ("if you call your boss's payroll office, ..."): no pressure.
@@ -229,9 +268,9 @@ _DEBTOR_SAID = {
         r"(的原话(是)?|(说|讲|骂|喊|写|回)(的|了|过|道)?(是)?)[：:，,]?\s*$"
     ),
     "en": re.compile(
-        r"\b((you|you'?ve|you have)\s+(just\s+)?(said|told me|wrote|yelled|shouted|texted)(,?\s+quote)?"
-        r"|(you'?re|you are|you were)\s+(just\s+)?(saying|telling me)(\s+that)?"
-        r"(\s+(you'?ll|you will|you'?d|you would|you'?re gonna|you'?re going to|i'?m|i am))?"
+        r"\b(((you|you'?ve|you have)\s+(just\s+)?(said|told me|wrote|yelled|shouted|texted)(,?\s+(and\s+i\s+)?quote,?)?"
+        r"|(you'?re|you are|you were)\s+(just\s+)?(saying|telling me))"
+        r"(\s+that)?(\s+(you'?ll|you will|you'?d|you would|you'?re gonna|you'?re going to|i'?m|i am))?"
         r"|your (exact )?words (were|was)|you (were )?quoted as saying)\s*[:,]?\s*$"
     ),
 }
@@ -246,15 +285,18 @@ _OWED = {
 # Debt details (the delinquency itself or an amount owed), as opposed to a passing "about your account".
 _DEBT_DETAIL = {
     "zh": re.compile(
-        r"(您|你)[^。！？!?]{0,12}(欠款|欠了|欠钱|欠着|欠我们|欠银行|拖欠|逾期|没还|未还|应还|透支"
+        r"(您|你)[^。！？!?]{0,12}(欠款|欠了|欠的|欠钱|欠着|欠我们|欠银行|拖欠|逾期|没还|未还|应还|透支"
         r"|还欠(?!缺)|欠(?=\d|[一二三四五六七八九十两几]+[百千万]))"
         r"|(欠款|欠了|拖欠|逾期|应还|未还)[^。！？!?]{0,8}(\d|[一二三四五六七八九十两几百千万]+(元|块|万|天|个月))"
+        r"|(他|她)(那个|那张|那笔|的)[^。！？!?]{0,8}(账|欠款|贷款|分期)[^。！？!?]{0,8}(拖了|逾期|没还|欠)"
     ),
     "en": re.compile(
         r"\b(you|your)\b[^.!?]{0,30}\b(owe|owes|owed|owing|past[ -]due|overdue|delinquen\w*|behind on|unpaid|"
         r"in default|charged[ -]off|missed (a |your |two |three )?payments?|balance of|\d+ days late|late on)\b"
         r"|\b(owe|owes|owed|past[ -]due|overdue|balance of)\b[^.!?]{0,12}\$\s?\d"
         r"|\$\s?\d[\d,.]*\s+(past[ -]due|overdue|unpaid|outstanding|delinquent)\b"
+        r"|\b(he|she)('?s| is)\b[^.!?]{0,20}\b(\d+ days (late|behind|past due)|behind on)\b"
+        r"|\bmissed payments on (the|his|her|your)\b|\b(still )?(isn'?t|is not|ain'?t) paid for\b"
     ),
 }
 # The listener is the debtor's employer or workmate: telling them about the debt also shames the debtor
@@ -436,8 +478,11 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
                 return True
         if not pre.strip() and _ECHO_DENIED[lang].match(text, end):
             return True
-        if _LISTENER_RAISED[lang].search(sent):
+    if category in (Category.threat_violence, Category.threat_legal, Category.misrepresentation):
+        if _LISTENER_RAISED[lang].search(sent) or _SCAM_WARNING[lang].search(sent):
             return True
+    if _PROMISED_NOT_LIST[lang].search(sent):
+        return True
     if category == Category.harassment and _LISTENER_ACTS[lang].search(pre):
         return True
     if category in (Category.threat_violence, Category.threat_legal, Category.insult, Category.harassment):
@@ -454,7 +499,11 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
             return True
         if category in _FACT_CATEGORIES and _IF_FACT[lang].search(pre):
             return True
-        if category in _FACT_CATEGORIES and _INNER_NEG[lang].search(text, start, end):
+        if (
+            category in _FACT_CATEGORIES
+            and _INNER_NEG[lang].search(text, start, end)
+            and not _DENIES_COLLECTING[lang].search(text, start, end)
+        ):
             return True
         if _quoted(text, start, end) and _DEBUNK[lang].search(text):
             return True
@@ -486,7 +535,11 @@ def lexical_findings(norm: Normalized, ctx: Context) -> list[Finding]:
     for rule in rs.rules:
         if rule.context not in ("any", ctx.party):
             continue
-        if rule.id.endswith(_PROCESS_RULES) and _LEGAL_PROCESS[rs.lang].search(text):
+        if (
+            rule.id.endswith(_PROCESS_RULES)
+            and _LEGAL_PROCESS[rs.lang].search(text)
+            and not _PROCESS_DONE[rs.lang].search(text)
+        ):
             continue
         hit = None
         for rx in rule.patterns:

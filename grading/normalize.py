@@ -41,6 +41,8 @@ _EMOJI = {
 }  # fmt: skip
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00b4": "'", "`": "'"}
 _CYRILLIC = dict(zip("аеорсухіктмвнѕјԁ", "aeopcyxiktmbhsjd", strict=True))
+# Pinyin typed with tone marks ("nǎo cán") reads as plain syllables.
+_TONES = dict(zip("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ", "aaaaeeeeiiiioooouuuuvvvv", strict=True))
 
 # Words (and pinyin / letter abbreviations) that obfuscated tokens are restored to. Only tokens
 # that spell one of these are rewritten, so amounts, times and ordinary words are never touched.
@@ -74,7 +76,11 @@ _LEXICON = (
     "phone company carrier desk security collection account tonight "
     # posing as a court's helper, and where the children will not get in ("court-app0inted med1ator")
     "appointed mediator arbitrator university college confiscate confiscated work dispatcher double doubles "
-    "doubled"
+    "doubled "
+    # maimings, posing as a notary and lists that ground a pilot ("n3w set of kn33caps", "n.o.t.a.r.y", "l1st")
+    "new kneecaps knees notary list team grounded "
+    # "l@o lai": the pinyin of 老赖, leet-spelled
+    "lao lai"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -118,7 +124,8 @@ _PINYIN_WORDS = (
     "判刑 犯罪 报警 报案 借款 欠款 欠钱 还钱 老赖 傻逼 废物 通讯录 曝光 上门 派出所 律师 黑名单 征信 删除 减免 "
     "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡 "
     "畜生 睡觉 网贷 逾期 欠债 还债 处理费 手续费 违约金 滞纳金 罚款 服务费 "
-    "税务局 执行局 扣押 查封 冻结 注销 护照 签证 电费 出国 高考 政审 大学 养老金 失信 经侦 刑侦 纪委 约谈 工商 劳动 监察 贷款 违法 学位 公证 工信 销账 催收 上门费 催收费"
+    "税务局 执行局 扣押 查封 冻结 注销 护照 签证 电费 出国 高考 政审 大学 养老金 失信 经侦 刑侦 纪委 约谈 工商 劳动 监察 贷款 违法 学位 公证 工信 销账 催收 上门费 催收费 "
+    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",
@@ -140,7 +147,8 @@ _PINYIN_OF = {
     "证": "zheng", "电": "dian", "国": "guo", "高": "gao", "考": "kao", "审": "shen", "大": "da",
     "学": "xue", "养": "yang", "失": "shi", "经": "jing", "侦": "zhen", "纪": "ji", "委": "wei", "谈": "tan",
     "工": "gong", "商": "shang", "劳": "lao", "动": "dong", "位": "wei", "账": "zhang", "催": "cui",
-    "收": "shou",
+    "收": "shou", "没": "mei", "掉": "diao", "智": "zhi", "障": "zhang", "脑": "nao", "残": "can",
+    "不": "bu", "着": "zhao", "砸": "za", "管": "guan",
 }  # fmt: skip
 _PINYIN_ABBR = {
     "jc": "警察",
@@ -214,6 +222,7 @@ def _fold(ch: str) -> str:
     out = []
     for c in ch.lower():
         c = TRAD_TO_SIMP.get(c, c)
+        c = _TONES.get(c, c)
         out.append(_CYRILLIC.get(c, c))
     return "".join(out)
 

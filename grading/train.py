@@ -82,8 +82,10 @@ BENCH_SETS = (
     "heldout32",
     "heldout33",
     "heldout34",
+    "heldout35",
+    "heldout36",
 )
-BLIND_SETS = ("heldout35", "heldout36")
+BLIND_SETS = ("heldout37", "heldout38")
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 
