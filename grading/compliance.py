@@ -223,11 +223,17 @@ _LISTENER_RAISED = {
 # The speaker's own promise not to, carried over a list: "I'm not going to call at midnight or flood
 # your phone", "我们不会上门，也不会…". Read on the sentence, so the subject is there.
 _PROMISED_NOT_LIST = {
-    "zh": re.compile(r"(我们|我)(不会|绝不会|从来不|也不会)[^。！？]{0,24}(或者|或|也不会|也不)$"),
+    "zh": re.compile(
+        r"(我们|我)(不会|绝不会|从来不|也不会)[^。！？]{0,24}(或者|或|也不会|也不)$|(不用|不必|别)担心[^。！？，,]{0,12}(或者|或|和|还是)$"
+    ),
     "en": re.compile(
         r"\b(i'?m|we'?re|i am|we are) (not|never) going to\b[^.,;!?]{0,40}\b(or|nor)\s+$"
         r"|\b(i|we) (won'?t|will not|will never|never)\b[^.,;!?]{0,40}\b(or|nor)\s+$"
     ),
+}
+_ASKED_ABOUT_HIM = {
+    "zh": re.compile(r"(您|你)问(他|她)?(是不是|有没有|是否)[^。！？，,]{0,6}$"),
+    "en": re.compile(r"\byou(?:'re| are)? ask(ed|ing)? (me )?(if|whether) (he|she)( still)?\s*$"),
 }
 # A warning about someone else's scam ("谁让您转'安全账户'都是诈骗", "anyone who asks you to pay by gift
 # card is a scammer"): the crime words are about the scammer, not the listener.
@@ -253,6 +259,7 @@ _POST_DENIED = {
     "en": re.compile(
         r"\s*(isn'?t|is not|was never|is never|are not|aren'?t) (my job|my place|what i'?m (here|calling) for|"
         r"how (we|i) (work|talk|operate|do things|do business)|something (i|we) do|on the table|part of this|an option)\b"
+        r"|\s*(would be|is|'s) (against the (rules|law)|not allowed|illegal|off[- ]limits)\b"
     ),
 }
 # A banned word echoed back as the listener's question and denied: "Arrested? No, ma'am", "坐牢？不会的".
@@ -461,7 +468,8 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
     """True when a match is negated, only the debtor's own words read back, or (insults) only reported
     or quoted in a civil request."""
     if category == Category.third_party_disclosure:
-        return False
+        # the listener's own question put back before a refusal: "您问他是不是欠钱了，这个我不方便说"
+        return bool(_ASKED_ABOUT_HIM[lang].search(_clause_prefix(text, start)))
     if any(a <= start and end <= b for a, b in debtor_quote_spans(text, lang)):
         return True
     pre = _clause_prefix(text, start)
@@ -584,7 +592,15 @@ def context_findings(
         base = norm.base.text
         tpd = Category.third_party_disclosure
         hits = (x for x in DEBT_MENTION[rs.lang].finditer(base) if rule)
-        m = next((x for x in hits if not framed(base, x.start(), x.end(), tpd, rule.id, rs.lang)), None)
+        m = next(
+            (
+                x
+                for x in hits
+                if not framed(base, x.start(), x.end(), tpd, rule.id, rs.lang)
+                and not suppressed(base, x.start(), x.end(), tpd, rs.lang)
+            ),
+            None,
+        )
         if rule and m:
             out.append(_finding(rule, norm, *norm.base.original_span(m.start(), m.end()), method="context"))
     told = cats | {f.category for f in out}

@@ -80,7 +80,7 @@ _LEXICON = (
     # maimings, posing as a notary and lists that ground a pilot ("n3w set of kn33caps", "n.o.t.a.r.y", "l1st")
     "new kneecaps knees notary list team grounded "
     # "l@o lai": the pinyin of 老赖, leet-spelled
-    "lao lai"
+    "lao lai smash this is county"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -106,7 +106,7 @@ _CHAT = {
     "u": "you", "ur": "your", "ya": "you", "2day": "today", "2nite": "tonight", "2morrow": "tomorrow",
     "tmrw": "tomorrow", "4ever": "forever", "4eva": "forever", "b4": "before", "cuz": "because",
     "ppl": "people", "coz": "because", "pls": "please", "thx": "thanks", "evry1": "everyone",
-    "every1": "everyone", "l8": "late",
+    "every1": "everyone", "l8": "late", "pmts": "payments", "pmt": "payment",
 }  # fmt: skip
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
 _LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")
@@ -125,7 +125,7 @@ _PINYIN_WORDS = (
     "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡 "
     "畜生 睡觉 网贷 逾期 欠债 还债 处理费 手续费 违约金 滞纳金 罚款 服务费 "
     "税务局 执行局 扣押 查封 冻结 注销 护照 签证 电费 出国 高考 政审 大学 养老金 失信 经侦 刑侦 纪委 约谈 工商 劳动 监察 贷款 违法 学位 公证 工信 销账 催收 上门费 催收费 "
-    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费"
+    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费 老不死"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",

@@ -84,8 +84,9 @@ BENCH_SETS = (
     "heldout34",
     "heldout35",
     "heldout36",
+    "heldout37",
 )
-BLIND_SETS = ("heldout37", "heldout38")
+BLIND_SETS = ("heldout38",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

@@ -9,6 +9,8 @@ KNOWN: dict[str, str] = {
     # lawful lines flagged by the learned model
     "If you pay $50 today, there's no fee for using the phone system.": "the learned model reads fee talk with an "
     "amount as misrepresentation; whether a fee is real is not in the words",
+    "I'm not saying you're a deadbeat; I know things happen.": "a disowned insult; the learned model scores the "
+    "line as menace around its threshold, and it flips with each retrain",
     "我是银行的，不是法院的。": "the training lines treat an agency calling itself the bank as impersonation, so "
     "a bank employee saying the same is flagged; only the caller's employer tells them apart",
     "Is there a better time to reach you, maybe after your kids are in bed?": "'maybe after your ...' shares "

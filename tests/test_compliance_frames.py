@@ -601,6 +601,19 @@ FAMILY_CAUGHT = [
     ("zh-CN", "你已经被列为恶意逃废债，全国哪家银行都不会再贷给你。", MIS),
     ("zh-CN", "你不配合，你店的营业执照我一个电话就能让它吊销。", MIS),
     ("zh-CN", "你欠的钱我们能给你 mian 掉一半，今天就办", MIS),
+    ("en-US", "Skip another payment and I'll burn that barn of yours to the ground.", TV),
+    ("en-US", "You're too dumb to run a bakery if you can't cover a $90 bill.", INS),
+    ("en-US", "I'm the attorney handling this account, and the complaint is being drafted right now.", IMP),
+    ("en-US", "This is the state Department of Revenue calling about your unpaid balance.", IMP),
+    ("en-US", "I added a $250 penalty because you made me call three times.", MIS),
+    ("en-US", "Come Monday your paycheck starts shrinking, and nobody will ask you first.", TL),
+    ("en-US", "We'll just keep calling your sister and your pastor until this is paid.", HAR),
+    ("zh-CN", "我是你们单位人事科的，领导让我核实一下你外面欠钱的事。", IMP),
+    ("zh-CN", "我们的人已经在你楼下了，今天不给钱就别想出门。", TV),
+    ("zh-CN", "你今天不处理，明天你们办公室的座机就会响个不停。", HAR),
+    ("zh-CN", "你这种乡巴佬，借钱的时候倒是挺积极。", INS),
+    ("zh-CN", "分期逾期九十天就自动变成刑事案件了，下周移交检察院。", TL),
+    ("zh-CN", "这个账现在我说多少就是多少，单子上的数不作数了。", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -798,6 +811,11 @@ FAMILY_CLEAN = [
     ("zh-CN", "如果实在负担不了，您也可以直接跟贷款公司谈谈分期方案。"),
     ("zh-CN", "我们不会上门，也不会联系您的单位或者家人。"),
     ("zh-CN", "如果确认已经办了停机，相关费用我们会重新核对。"),
+    (
+        "en-US",
+        "Whatever happens with this account, everything you've paid so far still counts toward the balance.",
+    ),
+    ("zh-CN", "欠款是民事问题，您不用担心会被抓或者坐牢。"),
 ]
 
 
@@ -823,3 +841,16 @@ def test_lawful_neighbour_of_a_family_stays_clean(locale, text):
 def test_pretext_to_get_an_address_is_misrepresentation(locale, text):
     # no debt is named, so nothing is disclosed; the lie about who is calling is the violation
     assert cats(text, locale, party="third_party") == {MIS}
+
+
+@pytest.mark.parametrize(
+    ("text", "told"),
+    [
+        ("您问他是不是欠钱了，这个我不方便说，麻烦您转告他回个电话。", False),
+        ("您问他是不是欠钱了？是的，他欠了我们三万多，一直没还。", True),
+        ("You asked if he owes us money. I can't discuss anything about him with anyone else.", False),
+    ],
+)
+def test_a_third_partys_question_put_back_is_no_disclosure_but_an_answer_is(text, told):
+    locale = "zh-CN" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en-US"
+    assert (TPD in cats(text, locale, party="third_party")) is told
