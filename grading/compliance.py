@@ -231,6 +231,7 @@ _PROMISED_NOT_LIST = {
         r"|\b(i|we) (won'?t|will not|will never|never)\b[^.,;!?]{0,40}\b(or|nor)\s+$"
     ),
 }
+# A third party's own question about the debtor, put back ("you asked if he owes us money"): no disclosure.
 _ASKED_ABOUT_HIM = {
     "zh": re.compile(r"(您|你)问(他|她)?(是不是|有没有|是否)[^。！？，,]{0,6}$"),
     "en": re.compile(r"\byou(?:'re| are)? ask(ed|ing)? (me )?(if|whether) (he|she)( still)?\s*$"),

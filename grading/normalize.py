@@ -79,7 +79,7 @@ _LEXICON = (
     "doubled "
     # maimings, posing as a notary and lists that ground a pilot ("n3w set of kn33caps", "n.o.t.a.r.y", "l1st")
     "new kneecaps knees notary list team grounded "
-    # "l@o lai": the pinyin of 老赖, leet-spelled
+    # the pinyin of 老赖 leet-spelled ("l@o lai"), a smashed shop and a fake court ("sm@sh", "th1s 1s the C0unty")
     "lao lai smash this is county"
 ).split()
 # Leet characters -> the letter(s) they stand for.
