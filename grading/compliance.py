@@ -231,22 +231,6 @@ _PROMISED_NOT_LIST = {
         r"|\b(i|we) (won'?t|will not|will never|never)\b[^.,;!?]{0,40}\b(or|nor)\s+$"
     ),
 }
-# A third party's own question about the debtor, put back ("you asked if he owes us money"): no disclosure.
-_ASKED_ABOUT_HIM = {
-    "zh": re.compile(r"(您|你)问(他|她)?(是不是|有没有|是否)[^。！？，,]{0,6}$"),
-    "en": re.compile(r"\byou(?:'re| are)? ask(ed|ing)? (me )?(if|whether) (he|she)( still)?\s*$"),
-}
-# A warning about someone else's scam ("谁让您转'安全账户'都是诈骗", "anyone who asks you to pay by gift
-# card is a scammer"): the crime words are about the scammer, not the listener.
-_SCAM_WARNING = {
-    "zh": re.compile(
-        r"谁(让|叫|要|找)(您|你)[^。！？]{0,20}(都|就|一律|肯定)?是?$|(说能|号称能|声称能|说可以)的?(都|就)?是?$"
-    ),
-    "en": re.compile(
-        r"\b(anyone|anybody|whoever|someone|somebody) (who )?(asks|tells|calls|wants|asking|telling) you to\b[^.!?]{0,50}"
-        r"\b(is|are|'s)( a| an)?( definitely| always)?\s*$"
-    ),
-}
 # The listener is the one who would call ("if you call your boss's payroll office, ..."): no pressure.
 _LISTENER_ACTS = {
     "zh": re.compile(r"(如果|要是|等)(您|你)(自己)?(可以|能)?$"),
@@ -469,8 +453,7 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
     """True when a match is negated, only the debtor's own words read back, or (insults) only reported
     or quoted in a civil request."""
     if category == Category.third_party_disclosure:
-        # the listener's own question put back before a refusal: "您问他是不是欠钱了，这个我不方便说"
-        return bool(_ASKED_ABOUT_HIM[lang].search(_clause_prefix(text, start)))
+        return False
     if any(a <= start and end <= b for a, b in debtor_quote_spans(text, lang)):
         return True
     pre = _clause_prefix(text, start)
@@ -488,7 +471,7 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         if not pre.strip() and _ECHO_DENIED[lang].match(text, end):
             return True
     if category in (Category.threat_violence, Category.threat_legal, Category.misrepresentation):
-        if _LISTENER_RAISED[lang].search(sent) or _SCAM_WARNING[lang].search(sent):
+        if _LISTENER_RAISED[lang].search(sent):
             return True
     if _PROMISED_NOT_LIST[lang].search(sent):
         return True
@@ -593,15 +576,7 @@ def context_findings(
         base = norm.base.text
         tpd = Category.third_party_disclosure
         hits = (x for x in DEBT_MENTION[rs.lang].finditer(base) if rule)
-        m = next(
-            (
-                x
-                for x in hits
-                if not framed(base, x.start(), x.end(), tpd, rule.id, rs.lang)
-                and not suppressed(base, x.start(), x.end(), tpd, rs.lang)
-            ),
-            None,
-        )
+        m = next((x for x in hits if not framed(base, x.start(), x.end(), tpd, rule.id, rs.lang)), None)
         if rule and m:
             out.append(_finding(rule, norm, *norm.base.original_span(m.start(), m.end()), method="context"))
     told = cats | {f.category for f in out}

@@ -8,7 +8,9 @@ ones it cannot see from the clause prefix alone:
   deadbeat; that shouldn't have happened"). The name lands on the collector or is disowned.
 - a listener's fear answered ("you mentioned being scared of getting arrested; that isn't something
   that happens"): attributed to the listener, then refuted.
-- a third party told they owe nothing ("也不会让您替他还钱", "you're not responsible for his bills").
+- a third party told they owe nothing ("也不会让您替他还钱", "you're not responsible for his bills"),
+  or their own question about the debt put back and not answered ("您问他是不是欠钱了，这个我不方便说").
+- a warning about scammers ("anyone who claims to be the police is a scammer", "谁让您转'安全账户'都是诈骗").
 - a charge grounded in the contract ("a $25 returned-payment fee under your agreement").
 - a remedy stated as a possibility that the contract or a court allows, with no date on it ("the
   lender may repossess the vehicle as the contract allows").
@@ -174,6 +176,23 @@ _SCAM_CASE = {
     "zh": re.compile(r"如果|要是|万一|接到|收到|遇到|有人|小心|警惕|注意"),
     "en": re.compile(r"\b(if|when|anyone|someone|somebody|beware|watch out|be careful)\b"),
 }
+# The same warning put as "whoever asks you to … is": "谁让您转'安全账户'都是诈骗", "说能的都是骗子",
+# "anybody who tells you to wire money is a criminal". Read on the words just before the match.
+_SCAM_WHO = {
+    "zh": re.compile(
+        r"谁(让|叫|要|找)(您|你)[^。！？]{0,20}(都|就|一律|肯定)?是?$|(说能|号称能|声称能|说可以)的?(都|就)?是?$"
+    ),
+    "en": re.compile(
+        r"\b(anyone|anybody|whoever|someone|somebody) (who )?(asks|tells|calls|wants|asking|telling) you to\b[^.!?]{0,50}"
+        r"\b(is|are|'s)( a| an)?( definitely| always)?\s*$"
+    ),
+}
+# A third party's own question about the debtor put back before a refusal ("您问他是不是欠钱了，这个我不方便
+# 说", "you asked if he owes us money"): the listener named the debt, the collector did not confirm it.
+_ASKED_ABOUT_HIM = {
+    "zh": re.compile(r"(您|你)问(他|她)?(是不是|有没有|是否)[^。！？，,、；;…!?\n.]{0,6}$"),
+    "en": re.compile(r"\byou(?:'re| are)? ask(ed|ing)? (me )?(if|whether) (he|she)( still)?\s*$"),
+}
 
 
 def framed(text: str, start: int, end: int, category: str, rule_id: str, lang: str) -> bool:
@@ -182,6 +201,9 @@ def framed(text: str, start: int, end: int, category: str, rule_id: str, lang: s
     before = text[a:end]
     if category in (Category.threat_legal, Category.impersonation, Category.misrepresentation):
         if _SCAM_WARNING[lang].search(text, a, b) and _SCAM_CASE[lang].search(text, a, b):
+            return True
+    if category in (Category.threat_violence, Category.threat_legal, Category.misrepresentation):
+        if _SCAM_WHO[lang].search(text[max(a, start - 60) : start]):
             return True
     if category in (Category.insult, Category.impersonation):
         if _LISTENER_SAID[lang].search(before):
@@ -193,6 +215,8 @@ def framed(text: str, start: int, end: int, category: str, rule_id: str, lang: s
         if m and m.start() <= start and _ANSWERED[lang].search(text, end):
             return True
     if category == Category.third_party_disclosure:
+        if _ASKED_ABOUT_HIM[lang].search(text[max(a, start - 40) : start]):
+            return True
         for m in _TP_REASSURE[lang].finditer(text):
             if m.start() <= start and end <= m.end():
                 return True
