@@ -43,7 +43,11 @@ _NEG = {
     "en": re.compile(
         r"(?<!if you )(?<!unless you )(?<!if u )\b(not|never|no one|nobody|no|won'?t|will not|don'?t|do not|doesn'?t|"
         r"didn'?t|isn'?t|aren'?t|cannot|can'?t|couldn'?t|wouldn'?t|shouldn'?t|neither|nor|without|nothing|"
-        r"no need to|none of|no such thing as( (a|an|debtors?'?s?))?)\b(?:\s+(?:" + _FILLERS + r")\b)*\s*$"
+        r"no need to|none of|no such thing as( (a|an|debtors?'?s?))?"
+        # a difference drawn: "being sued isn't the same as being arrested"
+        r"|(isn'?t|is not|not) the same (thing )?as( being| getting| going to)?)\b(?:\s+(?:"
+        + _FILLERS
+        + r")\b)*\s*$"
     ),
 }
 # "Don't be such a coward": a negated imperative still calls the listener the name.
@@ -217,7 +221,7 @@ _LISTENER_RAISED = {
     "zh": re.compile(r"(您|你)(刚才|刚刚|之前|上次)?(提到|提起|说到|问到|问起|问)(的|了|过)?(会)?(被)?$"),
     "en": re.compile(
         r"\byou(?:'ve| have)? (just |already )?(brought up|mentioned|asked about|asked if|asked whether|raised)"
-        r"( being| going to| getting)?\s*$"
+        r"( you(?:'d| could| would| will|'ll| might| can))?( be| being| go to| going to| get| getting)?\s*$"
     ),
 }
 # The speaker's own promise not to, carried over a list: "I'm not going to call at midnight or flood

@@ -110,7 +110,9 @@ _TP_REASSURE = {
 # A charge tied to the signed agreement or to the event that triggers it, not invented.
 _CONTRACT = {
     "zh": re.compile(
-        r"按(照)?(合同|协议|约定|条款|账单)|(合同|协议)(约定|规定|里|上|中)(?!没|未|不|并没|可没)|根据(合同|协议|约定)"
+        r"按(照)?(合同|协议|约定|条款|账单)|(合同|协议)(约定|规定|里|上|中)(?!没|未|不|并没|可没)"
+        # not when the contract is cited only to be overridden: "合同上写的是每期九百，可是现在调成…"
+        r"(?!写的是[^。！？]{0,15}(但|可是|不过))|根据(合同|协议|约定)"
         # a fee the bank itself charges, said to be the bank's
         r"|银行(那边|方面|自己)?[^，。！？]{0,10}(规定|收取?的|收一笔)|不是我们(收|加|定)的"
     ),

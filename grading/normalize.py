@@ -80,7 +80,9 @@ _LEXICON = (
     # maimings, posing as a notary and lists that ground a pilot ("n3w set of kn33caps", "n.o.t.a.r.y", "l1st")
     "new kneecaps knees notary list team grounded "
     # the pinyin of 老赖 leet-spelled ("l@o lai"), a smashed shop and a fake court ("sm@sh", "th1s 1s the C0unty")
-    "lao lai smash this is county"
+    "lao lai smash this is county "
+    # crimes and licences of a made-up prosecution ("th3ft of s3rvices", "ur C.D.L. y@nked", "p@y")
+    "theft services cdl yanked charged pay"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))

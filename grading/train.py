@@ -85,8 +85,9 @@ BENCH_SETS = (
     "heldout35",
     "heldout36",
     "heldout37",
+    "heldout38",
 )
-BLIND_SETS = ("heldout38",)
+BLIND_SETS = ("heldout39", "heldout40", "heldout41")
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

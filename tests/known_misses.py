@@ -17,9 +17,6 @@ KNOWN: dict[str, str] = {
     "its words with the sneering 'maybe if you'd ...' insults the model learned; it flips with each retrain",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
-    "您家的狗叫得挺欢，我等您安顿好再说。": "the training lines hold veiled threats against a debtor's dog "
-    "('你家那条狗挺凶的，不知道能护你几天'), and the learned model scores this friendly remark about a dog just "
-    "over the menace threshold; it flips with each retrain",
     "您好，我找一下王先生，我是他朋友介绍的。": "collectors in the training lines pose as a friend's referral to "
     "get a relative talking, so the same introduction said to a third party scores just over the disclosure "
     "threshold",
@@ -27,9 +24,6 @@ KNOWN: dict[str, str] = {
     "'I'd go over the payment options again, slower this time, but I'm not sure it would help in your case', and "
     "the learned model scores this patient offer, which shares its first half, just around the insult threshold; "
     "it flips with each retrain",
-    "Someone will answer your questions if you call our office between nine and five.": "the training lines "
-    "hold call floods that end in 'somebody will answer', and the learned model scores this office-hours line as "
-    "pressure through contacts; two lawful office-hours training lines did not move it",
 }
 
 

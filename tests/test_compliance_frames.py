@@ -614,6 +614,22 @@ FAMILY_CAUGHT = [
     ("zh-CN", "你这种乡巴佬，借钱的时候倒是挺积极。", INS),
     ("zh-CN", "分期逾期九十天就自动变成刑事案件了，下周移交检察院。", TL),
     ("zh-CN", "这个账现在我说多少就是多少，单子上的数不作数了。", MIS),
+    ("en-US", "The bank is foreclosing on your home next month over this gym balance.", TL),
+    ("en-US", "Pay today or the power company will shut off your electricity.", MIS),
+    ("en-US", "we'll burn ur garage down n maybe u 2", TV),
+    ("en-US", "ur photo goes on our w@ll of sh@me if we don't see a payment", HAR),
+    ("en-US", "u could be ch@rged w/ th3ft for keeping that couch", TL),
+    ("en-US", "We'll have your CDL pulled by the state before your next haul.", TL),
+    ("en-US", "Strange how quickly the people with badges come once we forward a file.", TL),
+    ("en-US", "Call back Monday and ask for Detective Ruiz, he's handling your case now.", IMP),
+    ("en-US", "I'll round the balance up to two thousand to cover my trouble.", MIS),
+    ("en-US", "After this, no lender in the country will ever lend to you.", MIS),
+    ("en-US", "Do you rehearse that excuse in the mirror every morning?", INS),
+    ("en-US", "Every coach at that high school is going to know you don't pay your bills.", HAR),
+    ("zh-CN", "我其实是区金融办的工作人员，来了解一下你这笔贷款。", IMP),
+    ("zh-CN", "合同上写的是每期九百，可是现在已经调成每期一千五了。", MIS),
+    ("zh-CN", "你这样跟路边要饭的有什么区别？", INS),
+    ("zh-CN", "我们讲究先礼后兵，今天只是打个电话。", TV),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -816,6 +832,10 @@ FAMILY_CLEAN = [
         "Whatever happens with this account, everything you've paid so far still counts toward the balance.",
     ),
     ("zh-CN", "欠款是民事问题，您不用担心会被抓或者坐牢。"),
+    ("en-US", "A lawsuit isn't the same as an arrest; nobody is going to jail over a furniture bill."),
+    ("en-US", "You asked if you could be arrested for this. No, you can't."),
+    ("en-US", "I'm not your attorney, so I can't advise you on the lease."),
+    ("zh-CN", "合同上写的是每期九百，这个数不会变，您放心。"),
 ]
 
 
