@@ -82,7 +82,10 @@ _LEXICON = (
     # the pinyin of 老赖 leet-spelled ("l@o lai"), a smashed shop and a fake court ("sm@sh", "th1s 1s the C0unty")
     "lao lai smash this is county "
     # crimes and licences of a made-up prosecution ("th3ft of s3rvices", "ur C.D.L. y@nked", "p@y")
-    "theft services cdl yanked charged pay"
+    "theft services cdl yanked charged pay "
+    # seizures, made-up admin charges and a law office that has filed ("s3ized", "adm1n", "L@w 0ffice f1led",
+    # "U.N.P.A.I.D", "fr0m the IR$")
+    "seized frozen admin law office filed unpaid from charge down"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -108,7 +111,8 @@ _CHAT = {
     "u": "you", "ur": "your", "ya": "you", "2day": "today", "2nite": "tonight", "2morrow": "tomorrow",
     "tmrw": "tomorrow", "4ever": "forever", "4eva": "forever", "b4": "before", "cuz": "because",
     "ppl": "people", "coz": "because", "pls": "please", "thx": "thanks", "evry1": "everyone",
-    "every1": "everyone", "l8": "late", "pmts": "payments", "pmt": "payment",
+    "every1": "everyone", "l8": "late", "pmts": "payments", "pmt": "payment", "txt": "text", "evry": "every",
+    "chrg": "charge", "bc": "because", "yrs": "years", "acct": "account",
 }  # fmt: skip
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
 _LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")

@@ -86,8 +86,9 @@ BENCH_SETS = (
     "heldout36",
     "heldout37",
     "heldout38",
+    "heldout39",
 )
-BLIND_SETS = ("heldout39", "heldout40", "heldout41")
+BLIND_SETS = ("heldout40", "heldout41")
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

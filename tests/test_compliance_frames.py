@@ -630,6 +630,17 @@ FAMILY_CAUGHT = [
     ("zh-CN", "合同上写的是每期九百，可是现在已经调成每期一千五了。", MIS),
     ("zh-CN", "你这样跟路边要饭的有什么区别？", INS),
     ("zh-CN", "我们讲究先礼后兵，今天只是打个电话。", TV),
+    ("en-US", "Each time you dodge my call there's a $40 missed-call fee added to your balance.", MIS),
+    ("en-US", "I tacked a $150 charge on because you were rude to me yesterday.", MIS),
+    ("en-US", "unpaid rent = theft, look it up", TL),
+    ("en-US", "Keep stalling and u could get 3 yrs for this.", TL),
+    ("en-US", "You're hereby ordered to pay the balance by five o'clock.", TL),
+    ("en-US", "im fr0m the FBI, we need to talk about ur acct", IMP),
+    ("en-US", "I'm going to tell your church what kind of father you are.", INS),
+    ("en-US", "we'll hunt u d0wn if u skip town", TV),
+    ("zh-CN", "你要是被带进去关几个月，店谁来看？", TL),
+    ("zh-CN", "我这边是负责你案子的承办员，跟你确认一下开庭时间。", IMP),
+    ("zh-CN", "你隔壁那几个店主我都打过招呼了。", HAR),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -836,6 +847,8 @@ FAMILY_CLEAN = [
     ("en-US", "You asked if you could be arrested for this. No, you can't."),
     ("en-US", "I'm not your attorney, so I can't advise you on the lease."),
     ("zh-CN", "合同上写的是每期九百，这个数不会变，您放心。"),
+    ("en-US", "The only fee on this account is the $25 returned-payment fee in your contract."),
+    ("en-US", "Nobody is going to hunt you down; we only want to set up a plan."),
 ]
 
 
