@@ -81,6 +81,8 @@ _REPORTED = {
         r"|\b(words?|names?|language|terms?|things)\s+like|\bcalled\s+(me|us)(\s+an?)?"
         r"|\b(you|he|she|they)\s+(just\s+|literally\s+|already\s+|even\s+)?(said|say|called me|call me|told me|feel|felt|think|thought|call yourself|called yourself)"
         r"(\s+(that|you|you'?re|you were|feel|felt|like|i'?m|i am|we'?re|we are|an?|some|to|go))*|\bthe word"
+        # what the debtor called someone else: "you called your roommate a deadbeat"
+        r"|\b(you|he|she|they)\s+(just\s+|already\s+)?called\s+(your|his|her|their)\s+\w+(\s+\w+)?(\s+an?)?"
         r"|\b(i|we) (never|didn'?t|did not|wouldn'?t|would never|won'?t|don'?t|do not) (call(ed)?|say|said)"
         r"( that)?( you)?( were| are| was)?( an?)?)"
         r"\s*['\"]?\s*$"

@@ -112,13 +112,14 @@ _CONTRACT = {
     "zh": re.compile(
         r"按(照)?(合同|协议|约定|条款|账单)|(合同|协议)(约定|规定|里|上|中)(?!没|未|不|并没|可没)"
         # not when the contract is cited only to be overridden: "合同上写的是每期九百，可是现在调成…"
-        r"(?!写的是[^。！？]{0,15}(但|可是|不过))|根据(合同|协议|约定)"
+        r"(?!写的[^。！？]{0,18}(但|可是|不过))|根据(合同|协议|约定)"
         # a fee the bank itself charges, said to be the bank's
         r"|银行(那边|方面|自己)?[^，。！？]{0,10}(规定|收取?的|收一笔)|不是我们(收|加|定)的"
     ),
     "en": re.compile(
         r"(?<!not )(?<!n't )(?<!never )\b(under|per|according to|as (set out|stated|written) in|in)\s+(your|the)\s+(card\s+|loan\s+|"
-        r"cardholder\s+)?(agreement|contract|terms)\b|\b(your|the)\s+(agreement|contract|terms)\s+"
+        r"cardholder\s+)?(agreement|contract|terms)\b|(?<!on top of what )(?<!beyond what )(?<!more than what )"
+        r"\b(your|the)\s+(agreement|contract|terms)\s+"
         r"(allows?|provides?|says|sets?)\b"
         # a fee named by the event that triggers it under any card or loan contract
         r"|\b(returned|bounced|dishonou?red|nsf|late|missed)\s+(payment|check|cheque|debit)\b"

@@ -87,8 +87,9 @@ BENCH_SETS = (
     "heldout37",
     "heldout38",
     "heldout39",
+    "heldout40",
 )
-BLIND_SETS = ("heldout40", "heldout41")
+BLIND_SETS = ("heldout41",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

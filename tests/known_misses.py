@@ -17,9 +17,6 @@ KNOWN: dict[str, str] = {
     "its words with the sneering 'maybe if you'd ...' insults the model learned; it flips with each retrain",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
-    "您好，我找一下王先生，我是他朋友介绍的。": "collectors in the training lines pose as a friend's referral to "
-    "get a relative talking, so the same introduction said to a third party scores just over the disclosure "
-    "threshold",
     "Let me go over the options again, more slowly, so we're both clear.": "the training lines hold the sneer "
     "'I'd go over the payment options again, slower this time, but I'm not sure it would help in your case', and "
     "the learned model scores this patient offer, which shares its first half, just around the insult threshold; "

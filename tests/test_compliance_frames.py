@@ -641,6 +641,16 @@ FAMILY_CAUGHT = [
     ("zh-CN", "你要是被带进去关几个月，店谁来看？", TL),
     ("zh-CN", "我这边是负责你案子的承办员，跟你确认一下开庭时间。", IMP),
     ("zh-CN", "你隔壁那几个店主我都打过招呼了。", HAR),
+    ("en-US", "You owe 25% interest on top of what the agreement says.", MIS),
+    ("en-US", "Might be time to look up a bail bondsman near you.", TL),
+    ("en-US", "I'll be ringing you again once the bars close tonight.", HAR),
+    ("en-US", "Your neighbors were really interested to hear about your car loan.", TPD),
+    ("en-US", "Send $100 now and I'll make the rest of it... disappear.", MIS),
+    ("en-US", "You dumb hick, you can't even keep up with a fuel card.", INS),
+    ("zh-CN", "我已经联系了你单位的领导，告诉他们你欠钱不还。", TPD),
+    ("zh-CN", "合同写的利息是百分之十，不过我们这边一律按百分之二十收。", MIS),
+    ("zh-CN", "以后你家里人再去住院，医院就不收了。", MIS),
+    ("zh-CN", "文件上盖的是国徽那个章，你自己掂量。", IMP),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -849,6 +859,12 @@ FAMILY_CLEAN = [
     ("zh-CN", "合同上写的是每期九百，这个数不会变，您放心。"),
     ("en-US", "The only fee on this account is the $25 returned-payment fee in your contract."),
     ("en-US", "Nobody is going to hunt you down; we only want to set up a plan."),
+    (
+        "en-US",
+        "You called your brother a freeloader earlier; I won't repeat that, let's look at your budget.",
+    ),
+    ("en-US", "The interest is exactly what the contract says, nothing on top of it."),
+    ("zh-CN", "我不会告诉他们你欠钱的事，这个您放心。"),
 ]
 
 
