@@ -119,6 +119,7 @@ _CONTRACT = {
     "en": re.compile(
         r"(?<!not )(?<!n't )(?<!never )\b(under|per|according to|as (set out|stated|written) in|in)\s+(your|the)\s+(card\s+|loan\s+|"
         r"cardholder\s+)?(agreement|contract|terms)\b|(?<!on top of what )(?<!beyond what )(?<!more than what )"
+        r"(?<!2x what )(?<!twice what )(?<!double what )(?<!triple what )"
         r"\b(your|the)\s+(agreement|contract|terms)\s+"
         r"(allows?|provides?|says|sets?)\b"
         # a fee named by the event that triggers it under any card or loan contract

@@ -113,6 +113,7 @@ _CHAT = {
     "ppl": "people", "coz": "because", "pls": "please", "thx": "thanks", "evry1": "everyone",
     "every1": "everyone", "l8": "late", "pmts": "payments", "pmt": "payment", "txt": "text", "evry": "every",
     "chrg": "charge", "bc": "because", "yrs": "years", "acct": "account", "dbt": "debt", "str8": "straight",
+    "wut": "what", "sez": "says",
 }  # fmt: skip
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
 _LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")

@@ -88,8 +88,9 @@ BENCH_SETS = (
     "heldout38",
     "heldout39",
     "heldout40",
+    "heldout41",
 )
-BLIND_SETS = ("heldout41",)
+BLIND_SETS = ("heldout42", "heldout43")
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

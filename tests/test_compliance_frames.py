@@ -126,6 +126,12 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("你这种 l@o lai", "老赖"),  # leet inside pinyin
         ("ur gonna need a n3w set of kn33caps", "new set of kneecaps"),
         ("this is the n.o.t.a.r.y's office", "notary's office"),
+        ("ur gonna b charged w/ th3ft of s3rvices", "charged w/ theft of services"),
+        ("we added a $200 'adm1n' chrg bc u were rude", "'admin' charge because you were rude"),
+        ("ill txt ALL ur contacts", "text all your contacts"),
+        ("ur pension gets s3ized 2nite", "pension gets seized tonight"),
+        ("U.N.P.A.I.D rent = T.H.E.F.T", "unpaid rent = theft"),
+        ("u owe 2x wut the contract sez", "what the contract says"),
     ],
 )
 def test_obfuscated_spellings_are_restored(text, expected):
@@ -651,6 +657,14 @@ FAMILY_CAUGHT = [
     ("zh-CN", "合同写的利息是百分之十，不过我们这边一律按百分之二十收。", MIS),
     ("zh-CN", "以后你家里人再去住院，医院就不收了。", MIS),
     ("zh-CN", "文件上盖的是国徽那个章，你自己掂量。", IMP),
+    ("en-US", "I know which school your son goes to, and I can wait for you in the parking lot.", TV),
+    ("en-US", "Stop paying and animal control will come take your cat.", MIS),
+    ("en-US", "You'd look good in orange, you know that?", TL),
+    ("en-US", "I'd hate for your church to hear how you treat your debts.", HAR),
+    ("en-US", "You know what they call someone who borrows and never pays back? Fill it in yourself.", INS),
+    ("zh-CN", "你们这种人一看就没素质。", INS),
+    ("zh-CN", "你欠钱的事他们现在全知道了。", TPD),
+    ("zh-CN", "您的养老金账户我们已经申请冻结了。", TL),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -865,6 +879,8 @@ FAMILY_CLEAN = [
     ),
     ("en-US", "The interest is exactly what the contract says, nothing on top of it."),
     ("zh-CN", "我不会告诉他们你欠钱的事，这个您放心。"),
+    ("en-US", "This is not the police, and no officer is involved in your account."),
+    ("zh-CN", "法院可能依法冻结您的工资卡，但这要经过诉讼，目前并没有。"),
 ]
 
 
