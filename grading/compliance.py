@@ -69,7 +69,7 @@ _DARE = {
 _REPORTED = {
     "zh": re.compile(
         r"((不要|别|不能|请勿|不许|不该|不准|不可以)(再)?(说|讲|骂|叫|喊|称呼|用)(我|人|别人|我们|对方|您|你)?(是)?(个)?"
-        r"|(说|骂|叫|喊)(我|我们)(是)?(个)?|(您|你)(刚才)?(说|讲|骂|提到)(的)?|这样的?字眼|像"
+        r"|(说|骂|叫|喊)(我|我们)(是)?(个)?|(您|你)(刚才)?(说|讲|骂|提到)(的)?((您|你)?自己(是)?)?|这样的?字眼|像"
         r"|(我|我们)(从来|刚才|可)?(没有|没|不会|从没|绝不|并没有|并没)(说|骂|叫|称呼|讲|认为)(过)?(您|你)?(是)?(个)?"
         r"|(我|我们)(从来|可|也|都)?(没有|没|不会|从没|绝不|并没有|并没|不)(把|将)(您|你)(当|看)(成|作)?(是)?(个|一个)?)"
         r"\s*[\"'「『]?$"
@@ -80,7 +80,8 @@ _REPORTED = {
         r"words?|names?|language|like|an?|the|word|other|others|staff))*"
         r"|\b(words?|names?|language|terms?|things)\s+like|\bcalled\s+(me|us)(\s+an?)?"
         r"|\b(you|he|she|they)\s+(just\s+|literally\s+|already\s+|even\s+)?(said|say|called me|call me|told me|feel|felt|think|thought|call yourself|called yourself)"
-        r"(\s+(that|you|you'?re|you were|feel|felt|like|i'?m|i am|we'?re|we are|an?|some|to|go))*|\bthe word"
+        r"(\s+(that|you|you'?re|you were|feel|felt|like|i'?m|i am|we'?re|we are|an?|some|to|go|this( is)?|it'?s|it is|that'?s))*"
+        r"|\bthe word"
         # what the debtor called someone else: "you called your roommate a deadbeat"
         r"|\b(you|he|she|they)\s+(just\s+|already\s+)?called\s+(your|his|her|their)\s+\w+(\s+\w+)?(\s+an?)?"
         r"|\b(i|we) (never|didn'?t|did not|wouldn'?t|would never|won'?t|don'?t|do not) (call(ed)?|say|said)"
@@ -249,7 +250,8 @@ _POST_DENIED = {
     ),
     "en": re.compile(
         r"\s*(isn'?t|is not|was never|is never|are not|aren'?t) (my job|my place|what i'?m (here|calling) for|"
-        r"how (we|i) (work|talk|operate|do things|do business)|something (i|we) do|on the table|part of this|an option)\b"
+        r"how (we|i) (work|talk|operate|do things|do business)|something (i|we) do|on the table|part of this|an option"
+        r"|(a )?(possible|real|likely) (outcome|result|consequence))\b"
         r"|\s*(would be|is|'s) (against the (rules|law)|not allowed|illegal|off[- ]limits)\b"
     ),
 }

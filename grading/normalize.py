@@ -85,7 +85,7 @@ _LEXICON = (
     "theft services cdl yanked charged pay "
     # seizures, made-up admin charges and a law office that has filed ("s3ized", "adm1n", "L@w 0ffice f1led",
     # "U.N.P.A.I.D", "fr0m the IR$")
-    "seized frozen admin law office filed unpaid from charge down"
+    "seized frozen admin law office filed unpaid from charge down zero"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -113,7 +113,7 @@ _CHAT = {
     "ppl": "people", "coz": "because", "pls": "please", "thx": "thanks", "evry1": "everyone",
     "every1": "everyone", "l8": "late", "pmts": "payments", "pmt": "payment", "txt": "text", "evry": "every",
     "chrg": "charge", "bc": "because", "yrs": "years", "acct": "account", "dbt": "debt", "str8": "straight",
-    "wut": "what", "sez": "says",
+    "wut": "what", "sez": "says", "bal": "balance", "stmt": "statement", "mgr": "manager",
 }  # fmt: skip
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
 _LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")

@@ -89,8 +89,10 @@ BENCH_SETS = (
     "heldout39",
     "heldout40",
     "heldout41",
+    "heldout42",
+    "heldout43",
 )
-BLIND_SETS = ("heldout42", "heldout43")
+BLIND_SETS = ("heldout44", "heldout45")
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

@@ -665,6 +665,15 @@ FAMILY_CAUGHT = [
     ("zh-CN", "你们这种人一看就没素质。", INS),
     ("zh-CN", "你欠钱的事他们现在全知道了。", TPD),
     ("zh-CN", "您的养老金账户我们已经申请冻结了。", TL),
+    ("en-US", "Once you're in collections you lose the right to dispute anything.", MIS),
+    ("en-US", "gonna slap a $300 l8 fee on ur bal", MIS),
+    ("en-US", "i can z3r0 out the whole bal, no mgr needed", MIS),
+    ("en-US", "Your agreement lets us dip into your checking account any time.", MIS),
+    ("en-US", "Your whole choir is one phone tree away from finding out.", HAR),
+    ("en-US", "A letter with the county seal is about to leave my desk.", IMP),
+    ("zh-CN", "咱们约个地方，看谁先躺下。", TV),
+    ("zh-CN", "你妈那边我已经聊过了。", TPD),
+    ("zh-CN", "你押在这儿的车，性质上跟偷来的没区别。", TL),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -881,6 +890,10 @@ FAMILY_CLEAN = [
     ("zh-CN", "我不会告诉他们你欠钱的事，这个您放心。"),
     ("en-US", "This is not the police, and no officer is involved in your account."),
     ("zh-CN", "法院可能依法冻结您的工资卡，但这要经过诉讼，目前并没有。"),
+    ("en-US", "Jail isn't a possible outcome here; at most the creditor could sue."),
+    ("en-US", "You just told me this is bulls**t. I hear you; let's look at the numbers."),
+    ("en-US", "You keep the right to dispute this debt in writing at any time."),
+    ("zh-CN", "您说自己是'废物'，我可不这么看您。"),
 ]
 
 
