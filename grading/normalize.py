@@ -83,8 +83,8 @@ _LEXICON = (
     "lao lai smash this is county "
     # crimes and licences of a made-up prosecution ("th3ft of s3rvices", "ur C.D.L. y@nked", "p@y")
     "theft services cdl yanked charged pay "
-    # seizures, made-up admin charges and a law office that has filed ("s3ized", "adm1n", "L@w 0ffice f1led",
-    # "U.N.P.A.I.D", "fr0m the IR$")
+    # seizures, made-up admin charges, a law office that has filed, a hunt and a wiped balance ("s3ized",
+    # "fr0zen", "adm1n", "L@w 0ffice f1led", "U.N.P.A.I.D", "fr0m the IR$", "hunt u d0wn", "z3r0 out")
     "seized frozen admin law office filed unpaid from charge down zero"
 ).split()
 # Leet characters -> the letter(s) they stand for.
