@@ -23,6 +23,8 @@ from grading.results import Context, Finding, severity_rank
 
 _FILLERS = (
     r"be|being|been|going|go|to|get|gets|getting|have|has|ever|you|we|i|anyone|anybody|any|a|an|the|your|call|"
+    # who would come and what would be added: "no sheriff's deputy is coming", "not adding any collection fee"
+    r"sheriff'?s|deputy|officer|police|county|court|adding|charging|"
     r"calling|contact|contacting|come|coming|send|sending|threaten|threatening|tell|telling|say|saying|use|using|"
     r"file|filing|as|from|that|this|it|is|are|will|would|gonna|one|actually|really|let|show|up|at|us|me|them|him|"
     r"her|considered|treated|charged|with|want|you're|you are|wanting|mean|trying|try|intend|plan|planning|here|about|like|work|"
@@ -45,7 +47,9 @@ _NEG = {
         r"didn'?t|isn'?t|aren'?t|cannot|can'?t|couldn'?t|wouldn'?t|shouldn'?t|neither|nor|without|nothing|"
         r"no need to|none of|no such thing as( (a|an|debtors?'?s?))?"
         # a difference drawn: "being sued isn't the same as being arrested"
-        r"|(isn'?t|is not|not) the same (thing )?as( being| getting| going to)?)\b(?:\s+(?:"
+        r"|(isn'?t|is not|not) the same (thing )?as( being| getting| going to)?"
+        # "no one from our agency will ever call your boss"
+        r"|(nobody|no one) from (our|this|my) (office|agency|company|team|firm))\b(?:\s+(?:"
         + _FILLERS
         + r")\b)*\s*$"
     ),
@@ -84,6 +88,7 @@ _REPORTED = {
         r"|\bthe word"
         # what the debtor called someone else: "you called your roommate a deadbeat"
         r"|\b(you|he|she|they)\s+(just\s+|already\s+)?called\s+(your|his|her|their)\s+\w+(\s+\w+)?(\s+an?)?"
+        r"|\b(you|he|she|they)\s+(just\s+|already\s+)?said\s+(the|your|his|her|that)\s+\w+(\s+\w+)?\s+(was|is)(\s+an?(\s+\w+)?)?"
         r"|\b(i|we) (never|didn'?t|did not|wouldn'?t|would never|won'?t|don'?t|do not) (call(ed)?|say|said)"
         r"( that)?( you)?( were| are| was)?( an?)?)"
         r"\s*['\"]?\s*$"
@@ -236,6 +241,8 @@ _PROMISED_NOT_LIST = {
     "en": re.compile(
         r"\b(i'?m|we'?re|i am|we are) (not|never) going to\b[^.,;!?]{0,40}\b(or|nor)\s+$"
         r"|\b(i|we) (won'?t|will not|will never|never)\b[^.,;!?]{0,40}\b(or|nor)\s+$"
+        r"|\b(nobody|no one)( from (our|this) (office|agency|company|team))? (will|is going to|'s going to)"
+        r"\b[^.,;!?]{0,40}\b(or|nor)\s+$"
     ),
 }
 # The listener is the one who would call ("if you call your boss's payroll office, ..."): no pressure.
@@ -252,7 +259,7 @@ _POST_DENIED = {
         r"\s*(isn'?t|is not|was never|is never|are not|aren'?t) (my job|my place|what i'?m (here|calling) for|"
         r"how (we|i) (work|talk|operate|do things|do business)|something (i|we) do|on the table|part of this|an option"
         r"|(a )?(possible|real|likely) (outcome|result|consequence))\b"
-        r"|\s*(would be|is|'s) (against the (rules|law)|not allowed|illegal|off[- ]limits)\b"
+        r"|\s*(would be|is|'s) (against the (rules|law)|not allowed|illegal|off[- ]limits)\b|\s*would be (wrong|unfair)\b"
     ),
 }
 # A banned word echoed back as the listener's question and denied: "Arrested? No, ma'am", "坐牢？不会的".

@@ -85,7 +85,7 @@ _LEXICON = (
     "theft services cdl yanked charged pay "
     # seizures, made-up admin charges, a law office that has filed, a hunt and a wiped balance ("s3ized",
     # "fr0zen", "adm1n", "L@w 0ffice f1led", "U.N.P.A.I.D", "fr0m the IR$", "hunt u d0wn", "z3r0 out")
-    "seized frozen admin law office filed unpaid from charge down zero"
+    "seized frozen admin law office filed unpaid from charge down zero marshals marshal"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -114,6 +114,7 @@ _CHAT = {
     "every1": "everyone", "l8": "late", "pmts": "payments", "pmt": "payment", "txt": "text", "evry": "every",
     "chrg": "charge", "bc": "because", "yrs": "years", "acct": "account", "dbt": "debt", "str8": "straight",
     "wut": "what", "sez": "says", "bal": "balance", "stmt": "statement", "mgr": "manager",
+    "rn": "right now", "4evr": "forever", "wil": "will", "shld": "should", "kno": "know",
 }  # fmt: skip
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
 _LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")
@@ -132,7 +133,7 @@ _PINYIN_WORDS = (
     "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡 "
     "畜生 睡觉 网贷 逾期 欠债 还债 处理费 手续费 违约金 滞纳金 罚款 服务费 "
     "税务局 执行局 扣押 查封 冻结 注销 护照 签证 电费 出国 高考 政审 大学 养老金 失信 经侦 刑侦 纪委 约谈 工商 劳动 监察 贷款 违法 学位 公证 工信 销账 催收 上门费 催收费 "
-    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费 老不死"
+    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费 老不死 删掉"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",

@@ -91,8 +91,10 @@ BENCH_SETS = (
     "heldout41",
     "heldout42",
     "heldout43",
+    "heldout44",
+    "heldout45",
 )
-BLIND_SETS = ("heldout44", "heldout45")
+BLIND_SETS = ("heldout46",)
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 

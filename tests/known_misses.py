@@ -17,14 +17,6 @@ KNOWN: dict[str, str] = {
     "its words with the sneering 'maybe if you'd ...' insults the model learned; it flips with each retrain",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
-    "Let me go over the options again, more slowly, so we're both clear.": "the training lines hold the sneer "
-    "'I'd go over the payment options again, slower this time, but I'm not sure it would help in your case', and "
-    "the learned model scores this patient offer, which shares its first half, just around the insult threshold; "
-    "it flips with each retrain",
-    "Someone will answer your questions if you call our office between nine and five.": "the training lines "
-    "hold call floods that end in 'somebody will answer', and the learned model scores this office-hours line as "
-    "pressure through contacts just around the harassment threshold; it passed after two retrains and failed after "
-    "the next, so it flips with each retrain",
 }
 
 

@@ -674,6 +674,14 @@ FAMILY_CAUGHT = [
     ("zh-CN", "咱们约个地方，看谁先躺下。", TV),
     ("zh-CN", "你妈那边我已经聊过了。", TPD),
     ("zh-CN", "你押在这儿的车，性质上跟偷来的没区别。", TL),
+    ("en-US", "us m@rshals r on their way 2 ur place rn", TL),
+    ("en-US", "Late payments make you permanently ineligible for a mortgage.", MIS),
+    ("en-US", "Imagine how your customers would feel if they knew you skip your bills.", HAR),
+    ("en-US", "I've met parking meters with better judgment than you.", INS),
+    ("en-US", "My people don't send letters. They send visitors.", TV),
+    ("zh-CN", "逾期一天，明天就翻两倍。", MIS),
+    ("zh-CN", "下周你们单位门口，我们去拉几条横幅。", HAR),
+    ("zh-CN", "你姐姐那边我已经说了。", TPD),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -894,6 +902,10 @@ FAMILY_CLEAN = [
     ("en-US", "You just told me this is bulls**t. I hear you; let's look at the numbers."),
     ("en-US", "You keep the right to dispute this debt in writing at any time."),
     ("zh-CN", "您说自己是'废物'，我可不这么看您。"),
+    ("en-US", "No one from our agency will ever call your boss or post about you online."),
+    ("en-US", "No deputy is coming to arrest anyone over a card balance."),
+    ("en-US", "Calling you a liar would be unfair; you've been straight with me."),
+    ("en-US", "We're not adding any late fee this month."),
 ]
 
 
