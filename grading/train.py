@@ -94,7 +94,7 @@ BENCH_SETS = (
     "heldout44",
     "heldout45",
 )
-BLIND_SETS = ("heldout46",)
+BLIND_SETS = ("heldout46", "heldout47")
 LOCALES = ("zh-CN", "en-US")
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
 
