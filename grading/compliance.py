@@ -39,7 +39,7 @@ _NEG = {
         r"(不会|不用|不必|不是|并非|并不|没有|没|绝不|绝对不|从来不|永远不|不至于|不可能|不存在|无需|不涉及|不构成|"
         r"不属于|不算|谈不上|不需要|别担心|不要担心|不担心|不得|严禁|禁止|不能|不允许|不|免得)"
         r"(会|被|去|要|用|真的|再|存在|涉及|构成|属于|因此|让|派|来|对您|对你|你|您|人|把你|会被|会去|会让|会派|会对您|会对你|在|再在|于"
-        r"|会有|有|有人|权力|权利|权限|资格|能力|办法|把|把您|一下子|马上|立刻|直接|听说|听说会|听说过|什么|有什么|导致|造成)?"
+        r"|会有|有|有人|权力|权利|权限|资格|能力|办法|把|把您|一下子|马上|立刻|直接|听说|听说会|听说过|什么|有什么|导致|造成|任何)?"
         r"(被|去|要|来)?$"
     ),
     "en": re.compile(
@@ -49,9 +49,12 @@ _NEG = {
         # a difference drawn: "being sued isn't the same as being arrested"
         r"|(isn'?t|is not|not) the same (thing )?as( being| getting| going to)?"
         # "no one from our agency will ever call your boss"
-        r"|(nobody|no one) from (our|this|my) (office|agency|company|team|firm))\b(?:\s+(?:"
-        + _FILLERS
-        + r")\b)*\s*$"
+        r"|(nobody|no one) from (our|this|my) (office|agency|company|team|firm)"
+        # "we don't keep any deadbeat list", "falling behind won't give you a criminal record"
+        r"|\b(we|i|our (office|agency|company)|the (agency|company|office|creditor)) (don'?t|do not|never|won'?t|will not)"
+        r" (keep|have|run|maintain|post|publish|put up|create)( any| a| an)?( such)?"
+        r"|(won'?t|will not|doesn'?t|does not|can'?t|cannot) (give|get|land|leave) (you|u)( with)?( a| an| any)?"
+        r"|\bno (power|authority|legal right|right|ability) to)\b(?:\s+(?:" + _FILLERS + r")\b)*\s*$"
     ),
 }
 # "Don't be such a coward": a negated imperative still calls the listener the name.
@@ -88,7 +91,9 @@ _REPORTED = {
         r"|\bthe word"
         # what the debtor called someone else: "you called your roommate a deadbeat"
         r"|\b(you|he|she|they)\s+(just\s+|already\s+)?called\s+(your|his|her|their)\s+\w+(\s+\w+)?(\s+an?)?"
-        r"|\b(you|he|she|they)\s+(just\s+|already\s+)?said\s+(the|your|his|her|that)\s+\w+(\s+\w+)?\s+(was|is)(\s+an?(\s+\w+)?)?"
+        r"|\b(you|he|she|they)\s+(just\s+|already\s+)?said\s+(the|your|his|her|that|this)\s+\w+(\s+\w+)?\s+(was|is)(\s+an?(\s+\w+)?)?"
+        # what the debtor says someone else called them: "you said the last collector called you a deadbeat"
+        r"|\b(you|he|she|they)\s+said\s+(the|your|a|an|some|that|this)(\s+\w+){1,3}\s+(called|calls|call)(\s+(you|me|him|her|them))?(\s+an?)?"
         r"|\b(i|we) (never|didn'?t|did not|wouldn'?t|would never|won'?t|don'?t|do not) (call(ed)?|say|said)"
         r"( that)?( you)?( were| are| was)?( an?)?)"
         r"\s*['\"]?\s*$"
@@ -125,7 +130,7 @@ _LEGAL_PROCESS = {
     "en": re.compile(
         # a judgment is process, unless it is said to be final already ("the judgment is already signed")
         r"\b(judgment(?!\s+(is|'s|has been|was)\s+(already\s+(final|signed|done|entered|in)|final|signed|done)\b)|"
-        r"court order|if (a|the) court|permitted by law|allowed by law|lawful|through the courts?|"
+        r"court order|if (a|the) court|permitted by law|allowed by law|lawful|lawfully|through the courts?|"
         r"after a lawsuit|a court (could|may|would|can|must)|only a (court|judge)|(have|has|need|needs) to win in court|"
         r"under the (loan|lease|finance|financing|credit|security) (agreement|contract)|"
         r"a judge (would|will|could) decide)\b"
@@ -146,7 +151,7 @@ _PROCESS_DONE = {
 # to…", "beware of companies that promise…"): the banned words are there, the banned statement is not.
 _REPORTED_CLAIM = {
     "zh": re.compile(
-        r"(有人|别人|他们|之前的?人|网上|外面|传言|听说|以前的催收|其他公司|别的公司|很多人|不少人|大家)(都)?(跟您|跟你|对您|对你)?"
+        r"(有人|别人|他们|之前的?人|网上|外面|传言|听说|以前的催收|其他公司|别的公司|很多人|不少人|大家)(都)?(可能|也许|或许)?(跟您|跟你|对您|对你)?"
         r"(告诉|说|讲|吓唬|提到|传|以为|认为|觉得)(过|的|了)?|所谓的?|听说|(您|你)(是不是)?(以为|担心|害怕|听说)"
     ),
     "en": re.compile(
@@ -175,6 +180,7 @@ _DISCLAIMED = {
     "en": re.compile(
         r"\b(can'?t|cannot|won'?t|will not|never|don'?t|do not|no one can|nobody can|not able to|not allowed to)\s+"
         r"(honestly\s+)?(promise|guarantee|tell you|say|claim|pretend)\b|\b(beware|be wary|watch out for|"
+        r"i'?d love to (tell you|say|promise)|i wish i could (tell you|say|promise)|"
         r"steer clear of)\b|\b(companies|firms|scammers?|scams?|services|ads) (that|who)\b"
     ),
 }
@@ -226,10 +232,23 @@ _CONDITION = {
 }
 # The listener raised it ("you brought up jail earlier", "您刚才提到坐牢"): the collector is answering.
 _LISTENER_RAISED = {
-    "zh": re.compile(r"(您|你)(刚才|刚刚|之前|上次)?(提到|提起|说到|问到|问起|问)(的|了|过)?(会)?(被)?$"),
+    "zh": re.compile(
+        r"(您|你)(刚才|刚刚|之前|上次)?(提到|提起|说到|问到|问起|问)(的|了|过)?(会|会不会|是不是|能不能)?(被)?$"
+    ),
     "en": re.compile(
         r"\byou(?:'ve| have)? (just |already )?(brought up|mentioned|asked about|asked if|asked whether|raised)"
-        r"( you(?:'d| could| would| will|'ll| might| can))?( be| being| go to| going to| get| getting)?\s*$"
+        r"( you(?:'d| could| would| will|'ll| might| can))?( be| being| go to| going to| get| getting)?( the| a| an)?\s*$"
+        # "you asked whether this could land you in jail", "you asked if this is the sheriff's office"
+        r"|\byou(?:'ve| have)? (just |already )?(asked|wondered)( me)? (about|if|whether)\b[^.?!,;:]{0,30}$"
+    ),
+}
+# The debtor's own threat read back: "You said you'd beat the crap out of the next collector",
+# "你说你要砍下一个打电话的人". The collector reports it; the threat is not theirs.
+_DEBTOR_THREAT_REPORTED = {
+    "zh": re.compile(r"(您|你)(刚才|刚刚|之前|上次)?(说|讲|扬言|放话)(说)?(您|你)(要|会|想|就要)$"),
+    "en": re.compile(
+        r"\byou (just |already )?(said|told me|told us|swore|threatened|yelled|screamed|shouted|texted|wrote)"
+        r"( that)? (you'?d|you would|you'?ll|you will|you were going to|you'?re going to|you'?re gonna|you wanted to)\s*$"
     ),
 }
 # The speaker's own promise not to, carried over a list: "I'm not going to call at midnight or flood
@@ -241,6 +260,8 @@ _PROMISED_NOT_LIST = {
     "en": re.compile(
         r"\b(i'?m|we'?re|i am|we are) (not|never) going to\b[^.,;!?]{0,40}\b(or|nor)\s+$"
         r"|\b(i|we) (won'?t|will not|will never|never)\b[^.,;!?]{0,40}\b(or|nor)\s+$"
+        # a list of gerunds after the promise: "we will not be posting anything online, contacting ..."
+        r"|\b(i|we)('?re| are)? (won'?t|will not|will never|never|not going to)( be)? \w+ing\b[^.;!?]{0,50},\s*$"
         r"|\b(nobody|no one)( from (our|this) (office|agency|company|team))? (will|is going to|'s going to)"
         r"\b[^.,;!?]{0,40}\b(or|nor)\s+$"
     ),
@@ -258,7 +279,7 @@ _POST_DENIED = {
     "en": re.compile(
         r"\s*(isn'?t|is not|was never|is never|are not|aren'?t) (my job|my place|what i'?m (here|calling) for|"
         r"how (we|i) (work|talk|operate|do things|do business)|something (i|we) do|on the table|part of this|an option"
-        r"|(a )?(possible|real|likely) (outcome|result|consequence))\b"
+        r"|(a )?(possible|real|likely) (outcome|result|consequence)|an? (consequence|outcome|result|penalty) (of|for))\b"
         r"|\s*(would be|is|'s) (against the (rules|law)|not allowed|illegal|off[- ]limits)\b|\s*would be (wrong|unfair)\b"
     ),
 }
@@ -485,9 +506,16 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
                 return True
         if not pre.strip() and _ECHO_DENIED[lang].match(text, end):
             return True
-    if category in (Category.threat_violence, Category.threat_legal, Category.misrepresentation):
+    if category in (
+        Category.threat_violence,
+        Category.threat_legal,
+        Category.misrepresentation,
+        Category.impersonation,
+    ):
         if _LISTENER_RAISED[lang].search(sent):
             return True
+    if category == Category.threat_violence and _DEBTOR_THREAT_REPORTED[lang].search(pre):
+        return True
     if _PROMISED_NOT_LIST[lang].search(sent):
         return True
     if category == Category.harassment and _LISTENER_ACTS[lang].search(pre):
@@ -519,7 +547,7 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         opener = max((i for i in range(start, end) if text[i] in _OPEN_Q), default=None)
         if opener is not None and opener + 1 < end:
             start, pre = opener + 1, _clause_prefix(text, opener + 1)
-        if _REPORTED[lang].search(pre) or _DISOWNED_AFTER[lang].match(text, end):
+        if _REPORTED[lang].search(_clause_prefix(text, start, 80)) or _DISOWNED_AFTER[lang].match(text, end):
             return True
         if _quoted(text, start, end) and _CIVIL[lang].search(text):
             return True

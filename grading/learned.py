@@ -5,7 +5,8 @@ listed slips past them. This path scores a collector line with one logistic mode
 category over hashed features of the de-obfuscated text:
 
 - character n-grams (1-3 in Chinese, 3-5 inside English words) and words and word pairs, so spelling
-  variants and unseen compounds still share most features with what the model was trained on;
+  variants and unseen compounds still share most features with what the model was trained on; in
+  English also crude stems and their pairs, and six-character windows across word boundaries;
 - the cue families of the compositional scorer (`grading/veiled.py`) and which of them meet in one
   sentence, so "a family word next to a hedge" is one feature whatever the words;
 - negation, a debt mention, and who listens: when the listener is a third party, or not yet
@@ -42,7 +43,7 @@ from grading.normalize import Normalized, normalize
 from grading.results import Context, Finding
 
 MODEL_PATH = Path(__file__).resolve().parent / "data" / "line_model.bin"
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 DIM = 1 << 18
 CATEGORIES = (
     "threat_violence",
@@ -58,6 +59,8 @@ _PUNCT = re.compile(r"[\s，。！？、；：,.!?;:~～…\"'“”‘’()（�
 _SENT = re.compile(r"[。！？!?；;\n]+|\.(?:\s+|$)")
 _EN_WORD = re.compile(r"[a-z0-9$][a-z0-9'$*]*")
 _LATIN = re.compile(r"[a-z]+")
+# A crude English stem ("arrested", "arresting", "arrests" -> "arrest"): shared by a word's forms.
+_SUFFIX = re.compile(r"(ing|ed|es|s|er|ly)$")
 NEGATION = {
     "en": re.compile(r"\b(not|never|no one|nobody|none|nothing|won't|don't|isn't|aren't|can't)\b|n't\b"),
     # 别 as "don't", not inside 别的 / 别人 / 特别 / 区别 ("other", "others", "especially", "difference")
@@ -112,6 +115,12 @@ def feature_names(text: str, lang: str, third_party: bool, evidence: tuple[str, 
             p = f"<{w}>"
             for n in (3, 4, 5):
                 out += [f"c{n}:{p[i : i + n]}" for i in range(len(p) - n + 1)]
+        stems = [_SUFFIX.sub("", w) if len(w) > 4 else w for w in words]
+        out += [f"s:{w}" for w in stems]
+        out += [f"sb:{a} {b}" for a, b in zip(stems, stems[1:], strict=False)]
+        # six characters across a word boundary ("e a kn", "r kids") carry short phrases
+        joined = " ".join(words)
+        out += [f"x6:{joined[i : i + 6]}" for i in range(len(joined) - 5) if " " in joined[i : i + 6]]
     fams = _families(lang)
     whole = set()
     for a, b in sentence_spans(text) or [(0, len(text))]:

@@ -105,7 +105,23 @@ _SPELLED = re.compile(r"[a-z](?:-[a-z]){2,}")
 _SPECIAL = re.compile(r"[@$!*#%|0-9]|([a-z])\1\1")
 _WS = re.compile(r"\s+")
 # Dotted agency acronyms (d.a., i.r.s.) and chat spellings (u, ur, 2day, 4ever) in Latin-script lines.
-_ACRONYMS = {"da", "irs", "fbi", "doj", "dea", "atf", "ssa", "ftc", "cfpb", "nypd", "lapd", "us"}
+_ACRONYMS = {
+    "da",
+    "irs",
+    "fbi",
+    "doj",
+    "dea",
+    "atf",
+    "ssa",
+    "ftc",
+    "cfpb",
+    "nypd",
+    "lapd",
+    "us",
+    "dmv",
+    "hud",
+    "va",
+}
 _DOTTED = re.compile(r"(?<![a-z0-9])((?:[a-z]\.){2,4})(?![a-z0-9])")
 _CHAT = {
     "u": "you", "ur": "your", "ya": "you", "2day": "today", "2nite": "tonight", "2morrow": "tomorrow",
@@ -115,6 +131,7 @@ _CHAT = {
     "chrg": "charge", "bc": "because", "yrs": "years", "acct": "account", "dbt": "debt", "str8": "straight",
     "wut": "what", "sez": "says", "bal": "balance", "stmt": "statement", "mgr": "manager",
     "rn": "right now", "4evr": "forever", "wil": "will", "shld": "should", "kno": "know",
+    "suspndd": "suspended", "suspnded": "suspended", "rep'ing": "representing",
 }  # fmt: skip
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
 _LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")
@@ -131,7 +148,7 @@ _PINYIN_WORDS = (
     "弄死 整死 打死 砍死 杀了 去死 找死 揍你 诈骗 骗子 公安 警察 民警 法院 法官 检察院 坐牢 监狱 拘留 逮捕 "
     "判刑 犯罪 报警 报案 借款 欠款 欠钱 还钱 老赖 傻逼 废物 通讯录 曝光 上门 派出所 律师 黑名单 征信 删除 减免 "
     "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡 "
-    "畜生 睡觉 网贷 逾期 欠债 还债 处理费 手续费 违约金 滞纳金 罚款 服务费 "
+    "杀到 畜生 睡觉 网贷 逾期 欠债 还债 处理费 手续费 违约金 滞纳金 罚款 服务费 "
     "税务局 执行局 扣押 查封 冻结 注销 护照 签证 电费 出国 高考 政审 大学 养老金 失信 经侦 刑侦 纪委 约谈 工商 劳动 监察 贷款 违法 学位 公证 工信 销账 催收 上门费 催收费 "
     "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费 老不死 删掉"
 ).split()

@@ -682,6 +682,19 @@ FAMILY_CAUGHT = [
     ("zh-CN", "逾期一天，明天就翻两倍。", MIS),
     ("zh-CN", "下周你们单位门口，我们去拉几条横幅。", HAR),
     ("zh-CN", "你姐姐那边我已经说了。", TPD),
+    ("en-US", "We bill you $40 for each call we have to make.", MIS),
+    ("en-US", "I'm tacking on $200 for wasting my afternoon.", MIS),
+    ("en-US", "Whatever you sent the dealer already doesn't count toward this.", MIS),
+    ("en-US", "Better find a neighbor to walk your dog for a few years while you're away.", TL),
+    ("en-US", "I'm a federal marshal, so you'd better call me back.", IMP),
+    ("en-US", "Congratulations, you've won a gift card! What's your current address?", MIS),
+    ("en-US", "The DA's office and I go way back, just so you know.", TL),
+    ("en-US", "Keep dodging and somebody's gonna get hurt.", TV),
+    ("zh-CN", "你当过兵，应该知道挨揍是什么滋味。", TV),
+    ("zh-CN", "下回找你的，是让你带身份证去做笔录的人。", TL),
+    ("zh-CN", "利息按日息3%算，你自己算算。", MIS),
+    ("zh-CN", "今天还清，以前那些就当没发生过。", MIS),
+    ("zh-CN", "你们全家的身份证下周都会被冻结。", TL),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -906,6 +919,15 @@ FAMILY_CLEAN = [
     ("en-US", "No deputy is coming to arrest anyone over a card balance."),
     ("en-US", "Calling you a liar would be unfair; you've been straight with me."),
     ("en-US", "We're not adding any late fee this month."),
+    ("en-US", "You said you'd punch the next caller; I'll let that go. Can we talk about a payment?"),
+    ("en-US", "We don't have a deadbeat list here, and we never will."),
+    ("en-US", "Missing a payment won't give you a criminal record."),
+    ("en-US", "We have no power to arrest anybody; we're a collection agency."),
+    ("en-US", "You asked whether this could get you arrested. It can't."),
+    ("en-US", "You said your sister called you a deadbeat; that's not how I see you."),
+    ("en-US", "I'd love to tell you the late fees are gone, but I can't promise that."),
+    ("en-US", "We won't be calling your work, texting your friends, or posting anything."),
+    ("zh-CN", "你说你要砍下一个打电话的人，这话我就当没听见，咱们说说还款吧。"),
 ]
 
 
