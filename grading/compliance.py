@@ -43,7 +43,7 @@ _NEG = {
         r"(被|去|要|来)?$"
     ),
     "en": re.compile(
-        r"(?<!if you )(?<!unless you )(?<!if u )\b(not|never|no one|nobody|no|won'?t|will not|don'?t|do not|doesn'?t|"
+        r"(?<!if you )(?<!unless you )(?<!if u )\b(not|never|no one'?s|nobody'?s|no one|nobody|no|won'?t|will not|don'?t|do not|doesn'?t|"
         r"didn'?t|isn'?t|aren'?t|cannot|can'?t|couldn'?t|wouldn'?t|shouldn'?t|neither|nor|without|nothing|"
         r"no need to|none of|no such thing as( (a|an|debtors?'?s?))?"
         # a difference drawn: "being sued isn't the same as being arrested"
@@ -94,6 +94,13 @@ _REPORTED = {
         r"|\b(you|he|she|they)\s+(just\s+|already\s+)?said\s+(the|your|his|her|that|this)\s+\w+(\s+\w+)?\s+(was|is)(\s+an?(\s+\w+)?)?"
         # what the debtor says someone else called them: "you said the last collector called you a deadbeat"
         r"|\b(you|he|she|they)\s+said\s+(the|your|a|an|some|that|this)(\s+\w+){1,3}\s+(called|calls|call)(\s+(you|me|him|her|them))?(\s+an?)?"
+        # "you're calling yourself a loser", "I heard you call the last guy an idiot", "you told my colleague to
+        # go f*** himself", "you called our company a bunch of crooks"
+        r"|\b(you'?re|you are) calling yourself(\s+an?)?"
+        r"|\bi (heard|hear) you (call|calling|say|saying)(\s+\w+){0,4}?(\s+an?)?"
+        r"|\bi heard"
+        r"|\byou told (me|us|him|her|them|my \w+|our \w+|the \w+)( \w+){0,3}? to( go)?"
+        r"|\byou called (our|the|this|that|my) \w+( \w+)?(\s+an?)?"
         r"|\b(i|we) (never|didn'?t|did not|wouldn'?t|would never|won'?t|don'?t|do not) (call(ed)?|say|said)"
         r"( that)?( you)?( were| are| was)?( an?)?)"
         r"\s*['\"]?\s*$"
@@ -136,6 +143,24 @@ _LEGAL_PROCESS = {
         r"a judge (would|will|could) decide)\b"
     ),
 }
+# A contract's remedy with its notice, and no date on it: "under your loan agreement the lender may
+# repossess after a default, with written notice first". A contract may allow repossession, never
+# garnishment (that needs a court); "we can repossess your car tonight as the contract allows" is a threat.
+_CONTRACT_REMEDY = {
+    "zh": re.compile(r"(?!)"),
+    "en": re.compile(
+        r"\b(under (your|the) (\w+ )?(contract|agreement|loan|lease|finance agreement)|contractual right|"
+        r"(agreement|contract|terms you signed)( does)? (let|lets|allow|allows|permit|permits)(?![^.]{0,25}garnish)|"
+        r"written notice|notice first|(isn'?t|is not) automatic|under the terms)\b"
+    ),
+}
+_IMMINENT = {
+    "zh": re.compile(r"(?!)"),
+    "en": re.compile(
+        r"\b(repossess|tow|seiz|freez|garnish|take (your|the|ur))\w*\b[^.!?]{0,30}"
+        r"\b(tonight|today|tomorrow|right now|this (morning|afternoon|evening|week|weekend)|within the hour)\b"
+    ),
+}
 _PROCESS_RULES = ("fake_enforcement", "false_action")
 # ... unless the process is said to be over already, which is the false claim itself ("we've already
 # obtained a judgment against you", "the court already ruled against you", "判决已经下来了").
@@ -159,6 +184,11 @@ _REPORTED_CLAIM = {
         r"(collector|caller|agent|person)|you(?:'ve| have)? (heard|read|were told|said)|the internet|online)\b"
         r".{0,20}\b(told|tell|said|say|says|claim\w*|threaten\w*|heard|read|were told|think|thinks|believe|assume|worry)\b"
         r"|\bso-called\b"
+        # "there's a scam where people pretend to be police", "don't let anybody tell you there's a warrant",
+        # "if someone says they're an attorney and threatens jail", "your last collector said you'd be arrested"
+        r"|\b(scam|scammers?|pretend(ing)? to be|don'?t let (anybody|anyone|someone|somebody) tell you)\b"
+        r"|\b(if|when) (someone|somebody|anybody|anyone|they|the \w+( \w+)?) (ever )?(says?|tells? you|told you|threatens?)\b"
+        r"|\byou mentioned (your|the|a) (\w+ ){1,2}(said|told you|threatened)\b"
     ),
 }
 _REFUTED = {
@@ -168,6 +198,7 @@ _REFUTED = {
     "en": re.compile(
         r"\b(wrong|not true|isn'?t true|untrue|false|a myth|misinformed|mistaken|not how (this|it) works|"
         r"doesn'?t work that way|no such|not the case|can'?t do that|cannot do that|isn'?t real|not real|"
+        r"isn'?t us|wasn'?t us|not us|was wrong|isn'?t one|there isn'?t|we would never|can'?t be arrested|"
         r"but (we|i|they|nobody) (can'?t|cannot|won'?t|don'?t|will not))\b"
     ),
 }
@@ -249,6 +280,9 @@ _DEBTOR_THREAT_REPORTED = {
     "en": re.compile(
         r"\byou (just |already )?(said|told me|told us|swore|threatened|yelled|screamed|shouted|texted|wrote)"
         r"( that)? (you'?d|you would|you'?ll|you will|you were going to|you'?re going to|you'?re gonna|you wanted to)\s*$"
+        # someone else's threat the debtor reports: "you said your landlord threatened to kill you"
+        r"|\byou (just )?(said|told me|mentioned)( that)? (your|the|a|an|some) (\w+ ){1,2}"
+        r"(threatened|threatens|said (he|she|they)'?d|said (he|she|they) would|wants|wanted)( to)?\s*$"
     ),
 }
 # The speaker's own promise not to, carried over a list: "I'm not going to call at midnight or flood
@@ -511,6 +545,7 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         Category.threat_legal,
         Category.misrepresentation,
         Category.impersonation,
+        Category.harassment,
     ):
         if _LISTENER_RAISED[lang].search(sent):
             return True
@@ -572,7 +607,10 @@ def lexical_findings(norm: Normalized, ctx: Context) -> list[Finding]:
             continue
         if (
             rule.id.endswith(_PROCESS_RULES)
-            and _LEGAL_PROCESS[rs.lang].search(text)
+            and (
+                _LEGAL_PROCESS[rs.lang].search(text)
+                or (_CONTRACT_REMEDY[rs.lang].search(text) and not _IMMINENT[rs.lang].search(text))
+            )
             and not _PROCESS_DONE[rs.lang].search(text)
         ):
             continue

@@ -695,6 +695,7 @@ FAMILY_CAUGHT = [
     ("zh-CN", "利息按日息3%算，你自己算算。", MIS),
     ("zh-CN", "今天还清，以前那些就当没发生过。", MIS),
     ("zh-CN", "你们全家的身份证下周都会被冻结。", TL),
+    ("en-US", "The agreement lets us garnish your wages starting next week.", TL),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -928,6 +929,15 @@ FAMILY_CLEAN = [
     ("en-US", "I'd love to tell you the late fees are gone, but I can't promise that."),
     ("en-US", "We won't be calling your work, texting your friends, or posting anything."),
     ("zh-CN", "你说你要砍下一个打电话的人，这话我就当没听见，咱们说说还款吧。"),
+    (
+        "en-US",
+        "Under your loan agreement the lender may repossess the car after a default, with written notice first.",
+    ),
+    ("en-US", "You asked if we'd phone your employer. We won't."),
+    ("en-US", "Nobody's going to post your name anywhere."),
+    ("en-US", "You said your neighbor threatened to hurt you; please call 911 if you're in danger."),
+    ("en-US", "I heard you call the previous agent a moron; let's keep today civil."),
+    ("en-US", "You told my coworker to go f*** himself yesterday. Let's start over."),
 ]
 
 
