@@ -54,7 +54,11 @@ _NEG = {
         r"|\b(we|i|our (office|agency|company)|the (agency|company|office|creditor)) (don'?t|do not|never|won'?t|will not)"
         r" (keep|have|run|maintain|post|publish|put up|create)( any| a| an)?( such)?"
         r"|(won'?t|will not|doesn'?t|does not|can'?t|cannot) (give|get|land|leave) (you|u)( with)?( a| an| any)?"
-        r"|\bno (power|authority|legal right|right|ability) to)\b(?:\s+(?:" + _FILLERS + r")\b)*\s*$"
+        r"|\bno (power|authority|legal right|right|ability) to"
+        # "I have no plans to show up at your house", "benefits are protected from garnishment"
+        r"|\bno (plans?|intention) (to|of)|\b(protected|exempt|safe) from)\b(?:\s+(?:"
+        + _FILLERS
+        + r")\b)*\s*$"
     ),
 }
 # "Don't be such a coward": a negated imperative still calls the listener the name.

@@ -17,9 +17,9 @@ KNOWN: dict[str, str] = {
     "its words with the sneering 'maybe if you'd ...' insults the model learned; it flips with each retrain",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
-    "You mentioned your sister might help; that's entirely up to her.": "help from family raised by the debtor "
-    "shares its words with family pressure; the learned model scores it just over the harassment threshold, and "
-    "it flips with each retrain",
+    "Your balance went up by $35 since last statement because of the late fee.": "a late fee with an amount; the "
+    "learned model scores it at its misrepresentation threshold (invented fees share its words), and it flips "
+    "with each retrain",
 }
 
 

@@ -265,13 +265,13 @@ def test_scorecard_quotes_the_line_the_model_flagged_and_names_the_model():
 
 
 def test_model_drops_a_rule_finding_it_scores_very_low():
-    """A contractual remedy stated truthfully trips the repossession rule; the model has seen such
-    lines and vetoes it."""
-    line = "Your loan contract allows repossession after a default, under its own terms."
+    """A friendly word about the roads trips the veiled-threat rule ("careful ... tonight"); the model
+    has seen such lines and vetoes it."""
+    line = "Be careful on the highway tonight."
     rules_only = analyze(line, EN, semantic=False, learned=False).violations
-    assert [str(f.category) for f in rules_only] == ["threat_legal"]
+    assert [str(f.category) for f in rules_only] == ["threat_violence"]
     assert analyze(line, EN, semantic=False).violations == []
-    assert learned.score_line(line, EN)["threat_legal"] < learned.model_for("en-US").veto_for(line)
+    assert max(learned.score_line(line, EN).values()) < learned.model_for("en-US").veto_for(line)
 
 
 def test_negated_lines_get_their_own_veto_level():
