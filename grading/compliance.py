@@ -271,9 +271,10 @@ _LISTENER_RAISED = {
         r"(您|你)(刚才|刚刚|之前|上次)?(提到|提起|说到|问到|问起|问)(的|了|过)?(会|会不会|是不是|能不能)?(被)?$"
     ),
     "en": re.compile(
-        r"\byou(?:'ve| have)? (just |already )?(brought up|mentioned|asked about|asked if|asked whether|raised)"
+        r"\byou(?:'ve| have)? (just |already )?(brought up|mentioned|raised)"
         r"( you(?:'d| could| would| will|'ll| might| can))?( be| being| go to| going to| get| getting)?( the| a| an)?\s*$"
-        # "you asked whether this could land you in jail", "you asked if this is the sheriff's office"
+        # any question the listener asked: "you asked whether you could go to jail", "you asked whether
+        # this could land you in jail", "you asked if this is the sheriff's office"
         r"|\byou(?:'ve| have)? (just |already )?(asked|wondered)( me)? (about|if|whether)\b[^.?!,;:]{0,30}$"
     ),
 }
