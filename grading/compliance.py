@@ -120,6 +120,14 @@ _CIVIL = {
         r"|(isn'?t|is not|not) a (word|term|name|label)|(words?|terms?|names?) (we|i) (don'?t|do not|never|won'?t) use)\b"
     ),
 }
+# An insult the match itself denies: "You're not a deadbeat for falling behind" ("not just a ..." is no denial).
+_DENIED_NAME = {
+    "zh": re.compile(r"(?!)"),
+    "en": re.compile(
+        r"\s*((you'?re|you are|u r|ur|you were)\s+(not|never)|you (aren'?t|weren'?t))\s+"
+        r"(?!only\b|just\b|merely\b|simply\b|even\b)"
+    ),
+}
 # An insult word disowned by what follows it: "Deadbeat is not a word I'd ever use for you",
 # "老赖这个词我们从来不用在您身上".
 _DISOWNED_AFTER = {
@@ -314,6 +322,7 @@ _LISTENER_ACTS = {
 _POST_DENIED = {
     "zh": re.compile(
         r"(那一套|这一套|这种(事|做法|手段|话))[^。！？]{0,6}(早就|已经|根本|绝对|从来)?(不允许|不存在|违法|违规|不会|不做|不干|过时|行不通)"
+        r"|^[^。！？，,]{0,12}(这些|这类|之类的?|什么的)?(都|全都|根本|压根|完全)?(扯不上|沾不上|挨不上|不沾边|不搭边|够不上)"
     ),
     "en": re.compile(
         r"\s*(isn'?t|is not|was never|is never|are not|aren'?t) (my job|my place|what i'?m (here|calling) for|"
@@ -564,7 +573,7 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         if (
             _POST_DENIED["en"].match(text, end)
             if lang == "en"
-            else _POST_DENIED["zh"].search(text, end, _clause_end(text, end))
+            else _POST_DENIED["zh"].search(text[end : _clause_end(text, end)])
         ):
             return True
     if category != Category.insult:
@@ -583,6 +592,8 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
         if _quoted(text, start, end) and _DEBUNK[lang].search(text):
             return True
     if category == Category.insult:
+        if _DENIED_NAME[lang].match(text, start, end):
+            return True
         # a match that swallowed the opening quote mark ("您说的'老赖'…") is judged from inside the quote
         opener = max((i for i in range(start, end) if text[i] in _OPEN_Q), default=None)
         if opener is not None and opener + 1 < end:

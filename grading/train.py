@@ -99,8 +99,9 @@ BENCH_SETS = (
     "heldout46",
     "heldout47",
     "heldout49",
+    "heldout50",
 )
-BLIND_SETS = ("heldout48",)
+BLIND_SETS = ("heldout48", "heldout51")
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}

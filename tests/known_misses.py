@@ -13,13 +13,11 @@ KNOWN: dict[str, str] = {
     "line as menace around its threshold, and it flips with each retrain",
     "我是银行的，不是法院的。": "the training lines treat an agency calling itself the bank as impersonation, so "
     "a bank employee saying the same is flagged; only the caller's employer tells them apart",
-    "Is there a better time to reach you, maybe after your kids are in bed?": "'maybe after your ...' shares "
-    "its words with the sneering 'maybe if you'd ...' insults the model learned; it flips with each retrain",
+    "I'll note that your wife handles the bills, but I can only speak with you.": "the learned model scores "
+    "'your wife handles the bills' as an insult near its threshold: sneers about a spouse ('no wonder your wife "
+    "left') share those words; it flips with retrains",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
-    "Your balance went up by $35 since last statement because of the late fee.": "a late fee with an amount; the "
-    "learned model scores it at its misrepresentation threshold (invented fees share its words), and it flips "
-    "with each retrain",
 }
 
 

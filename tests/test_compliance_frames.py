@@ -696,6 +696,41 @@ FAMILY_CAUGHT = [
     ("zh-CN", "今天还清，以前那些就当没发生过。", MIS),
     ("zh-CN", "你们全家的身份证下周都会被冻结。", TL),
     ("en-US", "The agreement lets us garnish your wages starting next week.", TL),
+    ("en-US", "Wakey wakey, it's 4:15, figured you'd be up before the shift change.", "harassment"),
+    (
+        "en-US",
+        "We'll call your daughter's school and let them know what her mom does with her bills.",
+        "harassment",
+    ),
+    (
+        "en-US",
+        "There's a $90 penalty that gets added every time we have to call you about this.",
+        "misrepresentation",
+    ),
+    ("en-US", "idgaf what ur excuse is, pay today", "insult"),
+    ("en-US", "Hi, it's Dr. Alvarez, I'm following up personally about your account.", "impersonation"),
+    ("en-US", "I'm Rachel with Experian, calling about a collection on your file.", "impersonation"),
+    ("en-US", "That boat of yours belongs to us until the clinic bill is paid.", "misrepresentation"),
+    ("en-US", "We can garnish your paycheck without any court order, it's that simple.", "threat_legal"),
+    (
+        "en-US",
+        "Dodging our calls at this point counts as obstruction, and they treat it that way.",
+        "threat_legal",
+    ),
+    (
+        "en-US",
+        "Picture the neighbors watching you walk to the car with your hands behind your back.",
+        "threat_legal",
+    ),
+    ("en-US", "Your kids will inherit this balance if you don't deal with it now.", "misrepresentation"),
+    ("en-US", "Your supervisor hears about this debt first thing Monday unless you pay.", "harassment"),
+    ("en-US", "Nice knees you've got. Be a shame about the kneecaps.", "threat_violence"),
+    ("en-US", "We'll have every account in your name frozen by lunch.", "threat_legal"),
+    ("en-US", "I've bumped the interest to 35 percent, so the total is higher now.", "misrepresentation"),
+    ("en-US", "It's ten past midnight there, right? Good, you're home then.", "harassment"),
+    ("zh-CN", "你不是在美团上开店吗？我们去每条评论底下留言，说你欠钱不还。", "harassment"),
+    ("zh-CN", "你老板的电话我们手上早就有了，你自己掂量。", "harassment"),
+    ("zh-CN", "你这脸皮也太厚了吧，欠了钱还好意思挂电话。", "insult"),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -938,6 +973,11 @@ FAMILY_CLEAN = [
     ("en-US", "You said your neighbor threatened to hurt you; please call 911 if you're in danger."),
     ("en-US", "I heard you call the previous agent a moron; let's keep today civil."),
     ("en-US", "You told my coworker to go f*** himself yesterday. Let's start over."),
+    ("en-US", "You're not a deadbeat, Marcus; a lot of people fell behind this year."),
+    ("en-US", "Your manager won't hear about this from us; we only talk with you."),
+    ("en-US", "Nobody can take your wages without a court order, and no one has sued you."),
+    ("en-US", "Your children don't inherit this balance, and neither does your wife."),
+    ("zh-CN", "拘留、坐牢这些都扯不上，这是民事欠款，我们按计划来就行。"),
 ]
 
 
