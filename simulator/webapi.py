@@ -11,8 +11,10 @@ import difflib
 import json
 import logging
 import random
+import shutil
 import tempfile
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -114,7 +116,19 @@ class Service:
         self._backend_lock = threading.Lock()
         self._live: OrderedDict[str, Any] = OrderedDict()
         self._live_lock = threading.Lock()
-        self.export_dir = Path(tempfile.mkdtemp(prefix="collectsim-exports-"))
+        self._export_dir: Path | None = None
+        self._export_lock = threading.Lock()
+
+    @property
+    def export_dir(self) -> Path:
+        """A private folder for export downloads, made on the first export and removed with the service
+        (or when the process exits), so restarts and test runs leave nothing behind in the temp folder."""
+        with self._export_lock:
+            if self._export_dir is None:
+                path = Path(tempfile.mkdtemp(prefix="collectsim-exports-"))
+                weakref.finalize(self, shutil.rmtree, path, True)
+                self._export_dir = path
+            return self._export_dir
 
     # ------------------------------------------------------------ identity
 

@@ -3,6 +3,7 @@ are enforced here, on the server, whatever the page shows."""
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 from pathlib import Path
@@ -190,6 +191,21 @@ def test_calls_table_and_exports_for_evaluators(svc):
             assert a.encode() in data
     with pytest.raises(UserError):
         svc.export(EVA, [], "json")
+
+
+def test_export_folder_is_made_on_demand_and_removed_with_the_service():
+    svc = Service("login")
+    for u in (ALICE, EVA):
+        svc.users.add(u.username, u.role, u.username + "-pw")
+    assert svc._export_dir is None  # no folder until something is exported
+    a, _ = _call(svc, ALICE, seed=1)
+    svc.end_call(ALICE, a)
+    path = svc.export(EVA, [a], "json")
+    folder = path.parent
+    assert folder == svc.export_dir and path.exists()
+    del svc
+    gc.collect()
+    assert not folder.exists()
 
 
 def test_filter_rows_by_date_and_result():
