@@ -36,7 +36,7 @@ _FILLERS = (
 )
 _NEG = {
     "zh": re.compile(
-        r"(不会|不用|不必|不是|并非|并不|没有|没|绝不|绝对不|从来不|永远不|不至于|不可能|不存在|无需|不涉及|不构成|"
+        r"(不会|不用|不必|(?<!是)不是|并非|并不|没有|没|绝不|绝对不|从来不|永远不|不至于|不可能|不存在|无需|不涉及|不构成|"
         r"不属于|不算|谈不上|不需要|别担心|不要担心|不担心|不得|严禁|禁止|不能|不允许|不|免得)"
         r"(会|被|去|要|用|真的|再|存在|涉及|构成|属于|因此|让|派|来|对您|对你|你|您|人|把你|会被|会去|会让|会派|会对您|会对你|在|再在|于"
         r"|会有|有|有人|权力|权利|权限|资格|能力|办法|把|把您|一下子|马上|立刻|直接|听说|听说会|听说过|什么|有什么|导致|造成|任何)?"
@@ -188,8 +188,10 @@ _PROCESS_DONE = {
 # to…", "beware of companies that promise…"): the banned words are there, the banned statement is not.
 _REPORTED_CLAIM = {
     "zh": re.compile(
-        r"(有人|别人|他们|之前的?人|网上|外面|传言|听说|以前的催收|其他公司|别的公司|很多人|不少人|大家)(都)?(可能|也许|或许)?(跟您|跟你|对您|对你)?"
+        r"(有人|别人|他们|之前的?人|网上|外面|传言|听说|以前的催收|其他公司|别的公司|很多人|不少人|大家"
+        r"|(之前|以前|上次|上回)的?(同事|客服|工作人员|业务员|催收员))(都)?(可能|也许|或许)?(跟您|跟你|对您|对你)?"
         r"(告诉|说|讲|吓唬|提到|传|以为|认为|觉得)(过|的|了)?|所谓的?|听说|(您|你)(是不是)?(以为|担心|害怕|听说)"
+        r"|(您|你)(刚才)?说的(那种|这种|那些|这些)"
     ),
     "en": re.compile(
         r"\b(whoever|anyone who|anybody who|someone|somebody|they|people|others|the (last|previous|other) "
@@ -200,18 +202,22 @@ _REPORTED_CLAIM = {
         # "if someone says they're an attorney and threatens jail", "your last collector said you'd be arrested"
         r"|\b(scam|scammers?|pretend(ing)? to be|don'?t let (anybody|anyone|someone|somebody) tell you)\b"
         r"|\b(if|when) (someone|somebody|anybody|anyone|they|the \w+( \w+)?) (ever )?(says?|tells? you|told you|threatens?)\b"
+        # a collector taking back what they said: "if I gave you the impression that there was a warrant"
+        r"|\bif (i|we) (ever )?(gave you the impression|made it sound( like)?|implied|suggested)\b"
         r"|\byou mentioned (your|the|a) (\w+ ){1,2}(said|told you|threatened)\b"
     ),
 }
 _REFUTED = {
     "zh": re.compile(
         r"不对|不是真的|是错的|错误的|不实|谣言|误解|没有这回事|并不|不存在|不属实|吓唬|不会(被|让|导致)|其实|不会的|不属于|不构成|不涉及"
+        r"|(说|搞|弄)错了|明令禁止|不会(那么|这么|那样|这样)做"
     ),
     "en": re.compile(
         r"\b(wrong|not true|isn'?t true|untrue|false|a myth|misinformed|mistaken|not how (this|it) works|"
         r"doesn'?t work that way|no such|not the case|can'?t do that|cannot do that|isn'?t real|not real|"
         r"isn'?t us|wasn'?t us|not us|was wrong|isn'?t one|there isn'?t|we would never|can'?t be arrested|"
-        r"but (we|i|they|nobody) (can'?t|cannot|won'?t|don'?t|will not))\b"
+        r"but (we|i|they|nobody) (can'?t|cannot|won'?t|don'?t|will not)|i misspoke|"
+        r"there(?: is|'s) no (warrant|arrest|lawsuit|criminal|police|court|judge|charges?))\b"
     ),
 }
 _DISCLAIMED = {

@@ -122,6 +122,8 @@ _CONTRACT = {
         r"(?<!2x what )(?<!twice what )(?<!double what )(?<!triple what )"
         r"\b(your|the)\s+(agreement|contract|terms)\s+"
         r"(allows?|provides?|says|sets?)\b"
+        # not when the contract is cited only to be overridden: "your contract says $8,600, but I'm rounding it up"
+        r"(?![^.!?]{0,25}\b(but|yet|however)\b)"
         # a fee named by the event that triggers it under any card or loan contract
         r"|\b(returned|bounced|dishonou?red|nsf|late|missed)\s+(payment|check|cheque|debit)\b"
         r"|\b(the|your) banks?\s+(charges?|will charge|may charge|adds?)\b|\b(their|the bank's) (own )?(charge|fee)\b"

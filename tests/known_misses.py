@@ -13,9 +13,6 @@ KNOWN: dict[str, str] = {
     "line as menace around its threshold, and it flips with each retrain",
     "我是银行的，不是法院的。": "the training lines treat an agency calling itself the bank as impersonation, so "
     "a bank employee saying the same is flagged; only the caller's employer tells them apart",
-    "I'll note that your wife handles the bills, but I can only speak with you.": "the learned model scores "
-    "'your wife handles the bills' as an insult near its threshold: sneers about a spouse ('no wonder your wife "
-    "left') share those words; it flips with retrains",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
 }

@@ -132,6 +132,9 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("ur pension gets s3ized 2nite", "pension gets seized tonight"),
         ("U.N.P.A.I.D rent = T.H.E.F.T", "unpaid rent = theft"),
         ("u owe 2x wut the contract sez", "what the contract says"),
+        ("g0 to h3ll", "go to hell"),
+        ("u piece of tr@sh", "piece of trash"),
+        ("gonna dr0wn u", "drown you"),
     ],
 )
 def test_obfuscated_spellings_are_restored(text, expected):
@@ -731,6 +734,41 @@ FAMILY_CAUGHT = [
     ("zh-CN", "你不是在美团上开店吗？我们去每条评论底下留言，说你欠钱不还。", "harassment"),
     ("zh-CN", "你老板的电话我们手上早就有了，你自己掂量。", "harassment"),
     ("zh-CN", "你这脸皮也太厚了吧，欠了钱还好意思挂电话。", "insult"),
+    ("en-US", "Pay by noon or somebody breaks both of your arms.", "threat_violence"),
+    ("en-US", "Fishing's a dangerous trade. Boats sink all the time, you know.", "threat_violence"),
+    (
+        "en-US",
+        "If I were you, I wouldn't be walking out to that parking lot alone at night.",
+        "threat_violence",
+    ),
+    (
+        "en-US",
+        "Letting your dad's nursing-home bill go unpaid is elder abuse, plain and simple.",
+        "threat_legal",
+    ),
+    ("en-US", "The deputies will be waiting at your front door when you get home Friday.", "threat_legal"),
+    ("en-US", "I added a $300 dispute-processing fee since you want to argue about it.", "misrepresentation"),
+    ("en-US", "I'll personally erase the last four payments, no approval needed.", "misrepresentation"),
+    ("en-US", "Your mother will be on the hook if you don't pay this by Friday.", "misrepresentation"),
+    (
+        "en-US",
+        "I'm calling from the state's licensing enforcement division about your file.",
+        "impersonation",
+    ),
+    (
+        "en-US",
+        "I'll call you thirty more times before the weekend, so get used to hearing my voice.",
+        "harassment",
+    ),
+    ("en-US", "I'm sending a letter to your principal so your bosses know who they hired.", "harassment"),
+    ("en-US", "You're a sorry, broke imbecile and everybody knows it.", "insult"),
+    ("zh-CN", "都凌晨一点了？半夜你还没睡正好，我们聊聊这笔账。", "harassment"),
+    ("zh-CN", "你那几个同事我们都挨个打电话通知了。", "harassment"),
+    ("zh-CN", "再不还，找几个兄弟去你店里坐坐。", "threat_violence"),
+    ("zh-CN", "我是市公安局的，你这笔钱的事我们盯上了。", "impersonation"),
+    ("zh-CN", "别等穿制服的上门找你，那时候就晚了。", "threat_legal"),
+    ("zh-CN", "你以后就别关机，你什么时候接我什么时候停。", "harassment"),
+    ("zh-CN", "你要还，我跟上面说一声，征信上就跟从来没逾期过一样。", "misrepresentation"),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -978,6 +1016,11 @@ FAMILY_CLEAN = [
     ("en-US", "Nobody can take your wages without a court order, and no one has sued you."),
     ("en-US", "Your children don't inherit this balance, and neither does your wife."),
     ("zh-CN", "拘留、坐牢这些都扯不上，这是民事欠款，我们按计划来就行。"),
+    ("en-US", "If we made it sound like you'd be arrested, I'm sorry. There's no arrest and no warrant."),
+    ("en-US", "Your agreement says $1,200, but let me check whether a payment is still pending."),
+    ("zh-CN", "上次的客服跟您说可以全部减免，那是他搞错了，我向您道歉。"),
+    ("zh-CN", "您说的那种爆通讯录的做法，我们是明令禁止的。"),
+    ("zh-CN", "抱歉打错了，这个电话我们会从记录里删掉。"),
 ]
 
 
