@@ -102,7 +102,7 @@ BENCH_SETS = (
     "heldout50",
     "heldout51",
 )
-BLIND_SETS = ("heldout48", "heldout52")
+BLIND_SETS = ("heldout48", "heldout52", "heldout53")
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
