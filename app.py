@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -1006,6 +1007,10 @@ def launch(mode: str = "single", host: str = "127.0.0.1", port: int = 7860, conc
     threading.Thread(target=svc.warm_up, name="collectsim-warm-up", daemon=True).start()
     demo = build_app(mode, svc)
     demo.queue(default_concurrency_limit=concurrency, max_size=256)
+    if threading.current_thread() is threading.main_thread():
+        # a polite stop (SIGTERM from a service manager) unwinds like Ctrl+C, so exit handlers run and
+        # the service's export folder is removed
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
     print(
         f"CollectSim web app on http://{host}:{port}/ ({'login' if mode == 'login' else 'single-user'} mode)"
     )

@@ -132,9 +132,13 @@ def server(tmp_path_factory):
     db = UserDB(tmp / "collectsim.db")
     for name, role in ROLES.items():
         db.add(name, role, PASSWORDS[name])
-    proc, url = _start_app(tmp, "login")
+    (tmp / "tmp").mkdir()
+    proc, url = _start_app(tmp, "login", {"TMPDIR": str(tmp / "tmp")})
     yield {"url": url, "tmp": tmp, "db": tmp / "collectsim.db", "personas": tmp / "user_personas"}
     _stop(proc)
+    # a terminated server unwinds like Ctrl+C: its export folder goes with it
+    assert proc.returncode == 0, (tmp / "server-login.log").read_text()[-2000:]
+    assert not list((tmp / "tmp").glob("collectsim-exports-*"))
 
 
 @pytest.fixture(scope="module")
