@@ -22,7 +22,7 @@ from grading.ptp import amounts
 from grading.results import Context, Finding, severity_rank
 
 _FILLERS = (
-    r"be|being|been|going|go|to|get|gets|getting|have|has|ever|you|we|i|anyone|anybody|any|a|an|the|your|call|"
+    r"be|being|been|going|go|to|get|gets|getting|have|has|owe|owing|ever|you|we|i|anyone|anybody|any|a|an|the|your|call|"
     # who would come and what would be added: "no sheriff's deputy is coming", "not adding any collection fee"
     r"sheriff'?s|deputy|officer|police|county|court|adding|charging|"
     r"calling|contact|contacting|come|coming|send|sending|threaten|threatening|tell|telling|say|saying|use|using|"
@@ -238,6 +238,7 @@ _INNER_NEG = {
     "zh": re.compile(r"不(属于|构成|承担|负|算|涉及|需要|必)|不会被|并(不|非)|无需|(没有|无)(义务|责任)"),
     "en": re.compile(
         r"\b(i'?m|am|we'?re|is|are|was|be)\s+(not|never)\b|\b(isn'?t|aren'?t|wasn'?t)\b|\bnot (legally )?(responsible|liable|required)"
+        r"|\bthere('s| is| are) no (lawsuit|suit|case|judgment|lien|warrant|court (case|date|order))"
     ),
 }
 # A collector saying it is no collector: the negation is the false statement, not a denial of one.
@@ -266,7 +267,9 @@ _FACT_CATEGORIES = (Category.threat_legal, Category.misrepresentation, Category.
 # when a condition follows ("nobody gets hurt if you pay"): that is the threat.
 _DENIED_HARM = {
     "zh": re.compile(
-        r"(没人|没有人|谁也|谁都|没谁)(会|要|敢|能|可以)?(来)?(抓|打|动|伤害|杀|关|拘|起诉|上门)"
+        # "没有人能在电话里直接'抓人'": a where, why or how in between that does not undo the denial
+        r"(没人|没有人|谁也|谁都|没谁)(会|要|敢|能|可以)?((在|因为|为了|直接|随便|随意|轻易|专门)(?:(?![不拦救帮保])[^，。！？,!?]){0,8}?)?(来)?[\"“]?"
+        r"(抓|打|动|伤害|杀|关|拘|起诉|上门)"
     ),
     "en": re.compile(
         r"(nobody|no one|no-one|none of us)('s| is| will|'ll| would|'d)?\s*(ever\s+)?(gonna\s+|going to\s+|be\s+)?"

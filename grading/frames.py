@@ -110,7 +110,7 @@ _TP_REASSURE = {
 # A charge tied to the signed agreement or to the event that triggers it, not invented.
 _CONTRACT = {
     "zh": re.compile(
-        r"按(照)?(合同|协议|约定|条款|账单)|(合同|协议)(约定|规定|里|上|中)(?!没|未|不|并没|可没)"
+        r"按(照)?(合同|协议|约定|条款|账单)|(?<!不是)(?<!并不是)(?<!而不是)(合同|协议)(约定|规定|里|上|中)(?!没|未|不|并没|可没)"
         # not when the contract is cited only to be overridden: "合同上写的是每期九百，可是现在调成…"
         r"(?!写的[^。！？]{0,18}(但|可是|不过))|根据(合同|协议|约定)"
         # a fee the bank itself charges, said to be the bank's

@@ -87,7 +87,9 @@ _LEXICON = (
     # "fr0zen", "adm1n", "L@w 0ffice f1led", "U.N.P.A.I.D", "fr0m the IR$", "hunt u d0wn", "z3r0 out")
     "seized frozen admin law office filed unpaid from charge down zero marshals marshal "
     # a drowning, a curse and a slur, leet-spelled ("dr0wn u", "g0 to h3ll", "piece of tr@sh")
-    "drown drowned hell go trash garbage"
+    "drown drowned hell go trash garbage "
+    # a judge's chambers, a court case and the boss told ("ch@mbers", "c@se", "supervis0r")
+    "chambers case supervisor"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))

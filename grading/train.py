@@ -98,11 +98,13 @@ BENCH_SETS = (
     "heldout45",
     "heldout46",
     "heldout47",
+    "heldout48",
     "heldout49",
     "heldout50",
     "heldout51",
+    "heldout52",
 )
-BLIND_SETS = ("heldout48", "heldout52", "heldout53")
+BLIND_SETS = ("heldout53",)
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
