@@ -54,7 +54,7 @@ _LEXICON = (
     "sb shabi nmsl tmd cnm cnmb nmb mdzz wcnm qnmd rnm nnd mlgb caonima nima nimabi tamade wocao "
     # threat, legal, impersonation and waiver words: obfuscated the same way to dodge the same rules
     "kill killed hurt hurts beat stab shoot break legs bleed dead die watch back careful accident accidents "
-    "arrest arrested arresting jail jailed prison locked warrant felony fraud crime criminal prosecute "
+    "arrest arrested arresting jail jailed prison locked warrant felony fraud crime criminal prosecute prosecution "
     "prosecuted police cops officer officers sheriff deputy detective agent federal court judge lawyer "
     "attorney government irs fbi lawsuit sue sued garnish seize waive waived forgive forgiven delete deleted "
     "remove removed erase forever never call calling boss coworkers colleagues employer contacts family "
@@ -88,8 +88,8 @@ _LEXICON = (
     "seized frozen admin law office filed unpaid from charge down zero marshals marshal "
     # a drowning, a curse and a slur, leet-spelled ("dr0wn u", "g0 to h3ll", "piece of tr@sh")
     "drown drowned hell go trash garbage "
-    # a judge's chambers, a court case and the boss told ("ch@mbers", "c@se", "supervis0r")
-    "chambers case supervisor"
+    # a judge's chambers, a court case, the boss told and a word with her ("ch@mbers", "c@se", "supervis0r", "w0rd")
+    "chambers case supervisor word"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))

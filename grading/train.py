@@ -103,8 +103,9 @@ BENCH_SETS = (
     "heldout50",
     "heldout51",
     "heldout52",
+    "heldout53",
 )
-BLIND_SETS = ("heldout53", "heldout54", "heldout55")
+BLIND_SETS = ("heldout54", "heldout55")
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}

@@ -15,9 +15,9 @@ KNOWN: dict[str, str] = {
     "a bank employee saying the same is flagged; only the caller's employer tells them apart",
     "This isn't the sheriff's office, I'm with Apex Recovery.": "the learned model flags the office name despite "
     "the negation",
-    "自动扣款失败的话，银行会收一笔手续费，这是银行的规定，不是我们加的。": "a fee the bank itself charges; the "
-    "rules frame it as the bank's, but the learned model alone scores fee talk as misrepresentation just above "
-    "its threshold since the retrain with heldout48 and heldout52",
+    "Your balance went up by $35 since last statement because of the late fee.": "a late fee explained; the "
+    "learned model alone scores an amount that went up as misrepresentation just above its threshold since the "
+    "retrain with heldout53",
 }
 
 

@@ -803,6 +803,19 @@ FAMILY_CAUGHT = [
     ("zh-CN", "我明天就去你们教育局举报你。", HAR),
     ("zh-CN", "你的案卷就在我手上，想清楚再说话。", TL),
     ("zh-CN", "你逾期这件事会影响你明年的职称评审。", MIS),
+    ("en-US", "It's 4 in the morning, I know, but this can't wait.", HAR),
+    ("en-US", "Your invoice says $900, but the real amount is $1,800 now.", MIS),
+    ("en-US", "Your bill climbs twenty dollars every time you ignore my text.", MIS),
+    ("en-US", "Your file has been referred for criminal prosecution.", TL),
+    ("en-US", "People have served time for less than this, you know.", TL),
+    ("en-US", "Pay now and those late fees and the interest never existed.", MIS),
+    ("en-US", "I'm turning you in to the nursing board over this.", HAR),
+    ("zh-CN", "再拖下去，让你这个店长当不成。", MIS),
+    ("zh-CN", "你单位那边我也说了你的事。", TPD),
+    ("zh-CN", "你欠款这事你们全楼都知道了。", TPD),
+    ("zh-CN", "以后飞机都坐不了，你自己想清楚。", TL),
+    ("zh-CN", "天天有人敲门的日子，你想过吗？", HAR),
+    ("zh-CN", "你们一家都不是什么好东西。", INS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -1077,6 +1090,22 @@ def test_wider_family_is_caught(locale, text, category):
 @pytest.mark.parametrize(("locale", "text"), params(FAMILY_CLEAN, ids=[t[:28] for _, t in FAMILY_CLEAN]))
 def test_lawful_neighbour_of_a_family_stays_clean(locale, text):
     assert cats(text, locale) == set()
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "pressure"),
+    [
+        ("en-US", "Could you lean on him a little? He's three months behind with us.", True),
+        ("en-US", "You might think twice before renewing her lease, that's all I'll say.", True),
+        ("en-US", "Remind him about it at work tomorrow, would you?", True),
+        ("zh-CN", "您是她主管，帮我们催催她。", True),
+        ("zh-CN", "招聘的时候您可得考虑一下他这个人。", True),
+        ("en-US", "Could you ask him to call me back at 555-0142? Thanks.", False),
+        ("zh-CN", "麻烦您转告她回个电话，谢谢。", False),
+    ],
+)
+def test_asking_a_third_party_to_lean_on_the_debtor_is_harassment(locale, text, pressure):
+    assert (HAR in cats(text, locale, party="third_party")) is pressure
 
 
 @pytest.mark.parametrize(
