@@ -350,3 +350,10 @@ def test_the_debt_named_by_its_object_before_verification_is_a_disclosure(locale
 def test_an_unverified_opener_stays_clean():
     line = "Is this Marco? This is Dana from Pinecrest, I'm calling on a personal business matter."
     assert analyze(line, Context(locale="en-US", verified=False), semantic=False).violations == []
+
+
+def test_a_greeting_that_names_the_creditor_stays_clean():
+    # an in-house collector names the bank it works for; posing as the bank needs more than its name
+    line = "Hello, this is Dana Miller calling from Cobalt Bank, agent ID 4471. Am I speaking with Brent Holloway?"
+    ctx = Context(locale="en-US", verified=False)
+    assert analyze(line, ctx, semantic=False).violations == [], learned.score_line(line, ctx)
