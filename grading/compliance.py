@@ -239,6 +239,7 @@ _INNER_NEG = {
     "en": re.compile(
         r"\b(i'?m|am|we'?re|is|are|was|be)\s+(not|never)\b|\b(isn'?t|aren'?t|wasn'?t)\b|\bnot (legally )?(responsible|liable|required)"
         r"|\bthere('s| is| are) no (lawsuit|suit|case|judgment|lien|warrant|court (case|date|order))"
+        r"|\b(no one|nobody)( will|'ll| is going to| is gonna|'s going to|'s gonna)? (come|show up|visit|knock)"
     ),
 }
 # A collector saying it is no collector: the negation is the false statement, not a denial of one.

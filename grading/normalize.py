@@ -89,7 +89,9 @@ _LEXICON = (
     # a drowning, a curse and a slur, leet-spelled ("dr0wn u", "g0 to h3ll", "piece of tr@sh")
     "drown drowned hell go trash garbage "
     # a judge's chambers, a court case, the boss told and a word with her ("ch@mbers", "c@se", "supervis0r", "w0rd")
-    "chambers case supervisor word"
+    "chambers case supervisor word "
+    # who the caller says it is not, spelled out letter by letter ("not a d e b t c o l l e c t o r")
+    "collector collectors agency"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -136,6 +138,7 @@ _CHAT = {
     "wut": "what", "sez": "says", "bal": "balance", "stmt": "statement", "mgr": "manager",
     "rn": "right now", "4evr": "forever", "wil": "will", "shld": "should", "kno": "know",
     "suspndd": "suspended", "suspnded": "suspended", "rep'ing": "representing",
+    "txting": "texting", "txted": "texted", "amt": "amount", "n": "and",
 }  # fmt: skip
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
 _LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")
@@ -154,7 +157,7 @@ _PINYIN_WORDS = (
     "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡 "
     "杀到 畜生 睡觉 网贷 逾期 欠债 还债 处理费 手续费 违约金 滞纳金 罚款 服务费 "
     "税务局 执行局 扣押 查封 冻结 注销 护照 签证 电费 出国 高考 政审 大学 养老金 失信 经侦 刑侦 纪委 约谈 工商 劳动 监察 贷款 违法 学位 公证 工信 销账 催收 上门费 催收费 "
-    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费 老不死 删掉"
+    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费 老不死 删掉 电话"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",
@@ -177,7 +180,7 @@ _PINYIN_OF = {
     "学": "xue", "养": "yang", "失": "shi", "经": "jing", "侦": "zhen", "纪": "ji", "委": "wei", "谈": "tan",
     "工": "gong", "商": "shang", "劳": "lao", "动": "dong", "位": "wei", "账": "zhang", "催": "cui",
     "收": "shou", "没": "mei", "掉": "diao", "智": "zhi", "障": "zhang", "脑": "nao", "残": "can",
-    "不": "bu", "着": "zhao", "砸": "za", "管": "guan",
+    "不": "bu", "着": "zhao", "砸": "za", "管": "guan", "话": "hua",
 }  # fmt: skip
 _PINYIN_ABBR = {
     "jc": "警察",
@@ -329,9 +332,10 @@ def _replace(view: View, edits: list[tuple[int, int, str]]) -> View:
     return View("".join(chars), tuple(starts), tuple(ends))
 
 
-def _spaced_word(run: str) -> tuple[int, int, str] | None:
-    """The longest stretch of a spaced-out run that spells a lexicon word ("such a f u c k i n g":
-    the stray article "a" in front is left alone). Returns (start, end, word) within the run."""
+def _spaced_words(run: str, offset: int = 0) -> list[tuple[int, int, str]]:
+    """The lexicon words a spaced-out run spells, longest first, then in what is left on either side
+    ("such a f u c k i n g": the stray article "a" in front is left alone; "d e b t c o l l e c t o r"
+    gives "debt" and "collector"). Returns (start, end, word) within the run, in order."""
     letters = [(m.start(), m.group()) for m in re.finditer(r"[a-z0-9@$*!]", run)]
     n = len(letters)
     for size in range(n, 1, -1):
@@ -339,8 +343,13 @@ def _spaced_word(run: str) -> tuple[int, int, str] | None:
             joined = "".join(ch for _, ch in letters[i : i + size])
             word = lexicon_word(joined) or lexicon_word(joined.rstrip("!"))
             if word:
-                return letters[i][0], letters[i + size - 1][0] + 1, word
-    return None
+                a, b = letters[i][0], letters[i + size - 1][0] + 1
+                return (
+                    _spaced_words(run[:a], offset)
+                    + [(offset + a, offset + b, word)]
+                    + _spaced_words(run[b:], offset + b)
+                )
+    return []
 
 
 def _chat(view: View) -> View:
@@ -369,9 +378,7 @@ def _deobfuscate(view: View) -> View:
     edits: list[tuple[int, int, str]] = []
     taken: list[tuple[int, int]] = []
     for m in _SPACED.finditer(text):
-        hit = _spaced_word(m.group())
-        if hit:
-            a, b, word = hit
+        for a, b, word in _spaced_words(m.group()):
             edits.append((m.start() + a, m.start() + b, word))
             taken.append((m.start() + a, m.start() + b))
     for m in _HYPHENATED.finditer(text):

@@ -104,8 +104,9 @@ BENCH_SETS = (
     "heldout51",
     "heldout52",
     "heldout53",
+    "heldout54",
 )
-BLIND_SETS = ("heldout54", "heldout55")
+BLIND_SETS = ("heldout55",)
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}

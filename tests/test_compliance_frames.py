@@ -137,6 +137,9 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("gonna dr0wn u", "drown you"),
         ("this is judge wu's ch@mbers re: ur c@se", "chambers re: your case"),
         ("told ur supervis0r", "supervisor"),
+        ("I'm not a d e b t c o l l e c t o r", "not a debt collector"),  # two words run together
+        ("你们校长我都打了dian hua", "打了电话"),
+        ("txting ur wife n ur boss the $ amt", "texting your wife and your boss the $ amount"),
     ],
 )
 def test_obfuscated_spellings_are_restored(text, expected):
@@ -816,6 +819,25 @@ FAMILY_CAUGHT = [
     ("zh-CN", "以后飞机都坐不了，你自己想清楚。", TL),
     ("zh-CN", "天天有人敲门的日子，你想过吗？", HAR),
     ("zh-CN", "你们一家都不是什么好东西。", INS),
+    ("en-US", "She's nothing but a freeloader living off her mother.", INS),
+    ("en-US", "You're white trash and everybody at the marina says so.", INS),
+    ("en-US", "Show your face at the fairgrounds again and you won't walk out.", TV),
+    ("en-US", "Around here a debt gets settled one way or another, and not always with a check.", TV),
+    ("en-US", "The guys who come next are not from our office, and they won't be coming to chat.", TV),
+    ("en-US", "I'm adding two hundred on top; the extra covers my time on this.", MIS),
+    ("en-US", "I already told your landlord and your sister about the balance on your solar lease.", TPD),
+    ("en-US", "Everyone at the bus depot heard about your loan, because I made sure they knew.", TPD),
+    ("en-US", "Your congregation would find your money problems pretty entertaining.", HAR),
+    ("en-US", "Your card agreement lets us take anything we want out of your house.", MIS),
+    ("en-US", "The licensing board is going to revoke your CDL if this stays unpaid.", TL),
+    ("en-US", "The next notice you get won't come by mail.", TL),
+    ("zh-CN", "你爸那边我已经说过了，他听完一晚上没睡。", TPD),
+    ("zh-CN", "你欠款的事我都转到你们车队群里了。", TPD),
+    ("zh-CN", "这事闹到最后性质就变了，你自己掂量。", TL),
+    ("zh-CN", "公家的人要是找上门，你脸上也不好看。", TL),
+    ("zh-CN", "我这边是消费纠纷调解中心的，今天正式通知你。", IMP),
+    ("zh-CN", "你作为他老婆，按法律就得替他把钱还上。", MIS),
+    ("zh-CN", "我是你表哥的朋友，替他来问问你那笔钱什么时候还。", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -1077,6 +1099,10 @@ FAMILY_CLEAN = [
     ("en-US", "You don't owe the $250 processing fee you were quoted; it was never on the account."),
     ("zh-CN", "我们不会去您单位举报您，也不会联系您的同事。"),
     ("zh-CN", "谁都清楚欠款要还，但没有人会因为这个被抓。"),
+    ("en-US", "The police won't be involved, and no one will show up at your work."),
+    ("en-US", "If $150 a month is easier, I can round the payment to that."),
+    ("zh-CN", "这个编号是我们内部登记用的，跟法院没有关系。"),
+    ("zh-CN", "您父亲那边我们没有联系过，以后也不会联系。"),
 ]
 
 
