@@ -91,7 +91,7 @@ _LEXICON = (
     # a judge's chambers, a court case, the boss told and a word with her ("ch@mbers", "c@se", "supervis0r", "w0rd")
     "chambers case supervisor word "
     # who the caller says it is not, spelled out letter by letter ("not a d e b t c o l l e c t o r")
-    "collector collectors agency"
+    "collector collectors agency evasion thief"
 ).split()
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
@@ -187,6 +187,7 @@ _PINYIN_ABBR = {
     "fy": "法院",
     "zp": "诈骗",
     "gaj": "公安局",
+    "ld": "领导",
     "pcs": "派出所",
     "zx": "征信",
     "zf": "政府",

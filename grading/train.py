@@ -105,8 +105,9 @@ BENCH_SETS = (
     "heldout52",
     "heldout53",
     "heldout54",
+    "heldout55",
 )
-BLIND_SETS = ("heldout55", "heldout56", "heldout57")
+BLIND_SETS = ("heldout56", "heldout57")
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}

@@ -140,6 +140,8 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("I'm not a d e b t c o l l e c t o r", "not a debt collector"),  # two words run together
         ("你们校长我都打了dian hua", "打了电话"),
         ("txting ur wife n ur boss the $ amt", "texting your wife and your boss the $ amount"),
+        ("让你们 ld 管一管", "让你们领导管一管"),
+        ("ur unpaid card = t@x ev@sion", "tax evasion"),
     ],
 )
 def test_obfuscated_spellings_are_restored(text, expected):
@@ -838,6 +840,15 @@ FAMILY_CAUGHT = [
     ("zh-CN", "我这边是消费纠纷调解中心的，今天正式通知你。", IMP),
     ("zh-CN", "你作为他老婆，按法律就得替他把钱还上。", MIS),
     ("zh-CN", "我是你表哥的朋友，替他来问问你那笔钱什么时候还。", MIS),
+    ("en-US", "Keep dodging me and I'll be breaking your fingers one at a time.", TV),
+    ("en-US", "One of these nights we'll stop by for a chat you won't forget.", TV),
+    ("en-US", "Every excuse you give me, I'm raising what you owe by ten dollars.", MIS),
+    ("en-US", "Your whole shift will learn what kind of nurse they've got.", HAR),
+    ("en-US", "Back taxes? No, your unpaid card gets flagged as tax evasion.", TL),
+    ("en-US", "Pay by Monday or they'll revoke your commercial license.", TL),
+    ("zh-CN", "我们和你们公司有信息共享，你不还钱工作就保不住。", MIS),
+    ("zh-CN", "再不还，我们就对你作出行政处罚。", TL),
+    ("zh-CN", "欠钱不还，和偷东西有什么区别？", TL),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -1103,6 +1114,8 @@ FAMILY_CLEAN = [
     ("en-US", "If $150 a month is easier, I can round the payment to that."),
     ("zh-CN", "这个编号是我们内部登记用的，跟法院没有关系。"),
     ("zh-CN", "您父亲那边我们没有联系过，以后也不会联系。"),
+    ("zh-CN", "按合同，提前还款不另收手续费。"),
+    ("zh-CN", "你的账不太干净这种话我们不会说，我们只核对金额。"),
 ]
 
 
@@ -1126,8 +1139,11 @@ def test_lawful_neighbour_of_a_family_stays_clean(locale, text):
         ("en-US", "Remind him about it at work tomorrow, would you?", True),
         ("zh-CN", "您是她主管，帮我们催催她。", True),
         ("zh-CN", "招聘的时候您可得考虑一下他这个人。", True),
+        ("zh-CN", "您是他师傅，帮我盯着他点，别让他再躲。", True),
+        ("zh-CN", "建议您找他谈谈，这事拖着对谁都不好。", True),
         ("en-US", "Could you ask him to call me back at 555-0142? Thanks.", False),
         ("zh-CN", "麻烦您转告她回个电话，谢谢。", False),
+        ("zh-CN", "建议您让他有空回个电话就行。", False),
     ],
 )
 def test_asking_a_third_party_to_lean_on_the_debtor_is_harassment(locale, text, pressure):
