@@ -18,6 +18,8 @@ KNOWN: dict[str, str] = {
     "Your balance went up by $35 since last statement because of the late fee.": "a late fee explained; the "
     "learned model alone scores an amount that went up as misrepresentation just above its threshold since the "
     "retrain with heldout53",
+    "我明天打你手机提醒你一下还款日。": "a reminder call announced with the informal 你: the learned model reads 打你 "
+    "next to a time as a call-flood threat (我明天打你手机 alone scores 0.98); said with 您 the line is clean",
 }
 
 
