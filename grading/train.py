@@ -107,7 +107,7 @@ BENCH_SETS = (
     "heldout54",
     "heldout55",
 )
-BLIND_SETS = ("heldout56", "heldout57")
+BLIND_SETS = ("heldout56", "heldout57", "heldout58", "heldout59")
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
