@@ -90,7 +90,8 @@ _LEXICON = (
     "drown drowned hell go trash garbage "
     # a judge's chambers, a court case, the boss told and a word with her ("ch@mbers", "c@se", "supervis0r", "w0rd")
     "chambers case supervisor word "
-    # who the caller says it is not, spelled out letter by letter ("not a d e b t c o l l e c t o r")
+    # who the caller says it is not and what it calls the debtor, spelled out or leet-spelled
+    # ("not a d e b t c o l l e c t o r", "t@x ev@sion", "th!ef")
     "collector collectors agency evasion thief"
 ).split()
 # Leet characters -> the letter(s) they stand for.
@@ -368,6 +369,8 @@ def _chat(view: View) -> View:
         if len(m.group()) == 1 and (
             _LONE_BEFORE.search(text, 0, m.start()) or _LONE_AFTER.match(text, m.end())
         ):  # one letter of a spelled-out run, not "you"
+            continue
+        if m.group() == "n" and text[m.end() : m.end() + 1] in ("/", "."):  # "n/a", "n.y.", not "and"
             continue
         if rep and rep != m.group() and not any(a <= m.start() < b for a, b, _ in edits):
             edits.append((m.start(), m.end(), rep))

@@ -165,6 +165,7 @@ def test_obfuscated_spellings_are_restored(text, expected):
         "we owe you 4 refunds",
         "sh生活不容易",  # no sensitive word completed
         "a well-known co-op sent an e-mail",
+        "balance: n/a",  # "n" before a slash is no "and"
     ],
 )
 def test_ordinary_mixed_text_is_left_alone(text):
