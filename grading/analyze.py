@@ -16,8 +16,10 @@ from functools import lru_cache
 
 from grading import embeddings
 from grading import learned as learned_model
+from grading.acts import Category
 from grading.compliance import context_findings, dedupe, lexical_findings
 from grading.cues import DEBT_MENTION, EXTRA_CUES, lang_of
+from grading.frames import authorized_listener
 from grading.normalize import Normalized, normalize, quote_for
 from grading.ptp import amounts, extract_ptp
 from grading.results import ActHit, Analysis, Context, Finding
@@ -120,6 +122,9 @@ def analyze(
     findings += veiled_findings(norm, ctx, findings)
     if learned:
         findings = learned_model.review(norm, ctx, findings)
+    if ctx.party == "third_party" and authorized_listener(norm.clean.text, lang):
+        # the debtor authorised this listener in writing: what the debtor may be told, they may be told
+        findings = [f for f in findings if f.category != Category.third_party_disclosure]
 
     used_semantic = False
     emb = embeddings.get_embedder() if semantic and text.strip() else None

@@ -288,7 +288,7 @@ _CONDITION = {
 # The listener raised it ("you brought up jail earlier", "您刚才提到坐牢"): the collector is answering.
 _LISTENER_RAISED = {
     "zh": re.compile(
-        r"(您|你)(刚才|刚刚|之前|上次)?(提到|提起|说到|问到|问起|问)(的|了|过)?(会|会不会|是不是|能不能)?(被)?$"
+        r"(?<![跟和对给听让叫])(您|你)(刚才|刚刚|之前|上次)?(提到|提起|说到|问到|问起|问|说)(的|了|过)?(会|会不会|是不是|能不能)?(被)?$"
     ),
     "en": re.compile(
         r"\byou(?:'ve| have)? (just |already )?(brought up|mentioned|raised)"

@@ -201,6 +201,38 @@ _ASKED_ABOUT_HIM = {
 }
 
 
+# The debtor's written permission for this listener, stated by the collector: a spouse, a relative or
+# an attorney the debtor authorised may be told what the debtor may be told ("since Tom signed the
+# authorization letting you discuss his account", "他已经签了授权书，委托您代为处理").
+_AUTHORIZED = {
+    "zh": re.compile(
+        r"(他|她|本人|您(家)?(先生|爱人|丈夫|妻子|太太|父亲|母亲|儿子|女儿))(已经|之前|前几天|上周|昨天|早就|都)*"
+        r"(签了|签过|签署了|出具了|提交了|给我们发了|在我们这里留了|办了)[^，。！？]{0,6}(授权书|授权委托书|委托书|书面授权)"
+        r"|(他|她)(已经)?(书面)?(授权|委托)(了)?(您|你)(代为|代他|代她|来)?(处理|沟通|了解|办理)"
+        r"|(您|你)是(他|她)(书面)?(授权|委托)的(代理人|联系人|代表)"
+    ),
+    "en": re.compile(
+        r"\b(signed|gave|given|filed|sent( us)?|provided)\b[^.!?]{0,30}\b(authori[sz]ation|permission|consent|"
+        r"power of attorney)\b[^.!?]{0,30}\b((letting|allowing|that lets|that allows|for|naming|to let|to allow)\s+(you|us)"
+        r"|to (speak|talk|discuss[^.!?]{0,20}) (with|to) you)\b"
+        r"|\b(you'?re|you are) (listed|named|on file) as (his|her|their) (authorized|representative|power of attorney)"
+        r"|\b(he|she) (has )?authori[sz]ed (you|us to (speak|talk) (with|to) you)\b"
+    ),
+}
+_DENIED_BEFORE = {
+    "zh": re.compile(r"(没有?|不|未|还没|并没)[^，。！？]{0,4}$"),
+    "en": re.compile(r"\b(not|never|no|without)\b[^.!?]{0,12}$|n't\b[^.!?]{0,12}$"),
+}
+
+
+def authorized_listener(text: str, lang: str) -> bool:
+    """Whether a (clean) line says the debtor has authorised this listener in writing, not denied."""
+    for m in _AUTHORIZED[lang].finditer(text):
+        if not _DENIED_BEFORE[lang].search(text, max(0, m.start() - 20), m.start() + 8):
+            return True
+    return False
+
+
 def framed(text: str, start: int, end: int, category: str, rule_id: str, lang: str) -> bool:
     """True when the match at [start, end) sits in one of the lawful frames above."""
     a, b = _sentence(text, start, end)

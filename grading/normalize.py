@@ -139,10 +139,16 @@ _CHAT = {
     "wut": "what", "sez": "says", "bal": "balance", "stmt": "statement", "mgr": "manager",
     "rn": "right now", "4evr": "forever", "wil": "will", "shld": "should", "kno": "know",
     "suspndd": "suspended", "suspnded": "suspended", "rep'ing": "representing",
-    "txting": "texting", "txted": "texted", "amt": "amount", "n": "and",
+    "txting": "texting", "txted": "texted", "amt": "amount", "n": "and", "w8": "wait", "w8ing": "waiting",
+    "w8in": "waiting", "h8": "hate", "k33p": "keep", "b": "be",
 }  # fmt: skip
+# "b" is "be" only after a modal or a pronoun ("ill b w8ing", "u will b sorry"), never "plan b"
+_BE_BEFORE = re.compile(
+    r"(?<![a-z'])(i'?ll|ill|will|gonna|to|u|you|can'?t|won'?t|wont|gotta|must|might|may|could|would|"
+    r"should|we'?ll|they'?ll|you'?ll|u'?ll|it'?ll|he'?ll|she'?ll|not|never|gonna|wanna)\s+$"
+)
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
-_LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z'])")
+_LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z0-9'])")
 _CHAT_TOKEN = re.compile(r"(?<![a-z0-9'@$*])[a-z0-9]+(?![a-z0-9@$*]|'[a-z])")
 
 # Clause delimiters used to cut quotes and negation windows.
@@ -371,6 +377,8 @@ def _chat(view: View) -> View:
         ):  # one letter of a spelled-out run, not "you"
             continue
         if m.group() == "n" and text[m.end() : m.end() + 1] in ("/", "."):  # "n/a", "n.y.", not "and"
+            continue
+        if m.group() == "b" and not _BE_BEFORE.search(text, 0, m.start()):
             continue
         if rep and rep != m.group() and not any(a <= m.start() < b for a, b, _ in edits):
             edits.append((m.start(), m.end(), rep))

@@ -106,8 +106,10 @@ BENCH_SETS = (
     "heldout53",
     "heldout54",
     "heldout55",
+    "heldout56",
+    "heldout57",
 )
-BLIND_SETS = ("heldout56", "heldout57", "heldout58", "heldout59")
+BLIND_SETS = ("heldout58", "heldout59", "heldout60", "heldout61")
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}

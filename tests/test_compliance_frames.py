@@ -141,6 +141,8 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("你们校长我都打了dian hua", "打了电话"),
         ("txting ur wife n ur boss the $ amt", "texting your wife and your boss the $ amount"),
         ("让你们 ld 管一管", "让你们领导管一管"),
+        ("k33p ignoring me & ill b w8ing outside", "keep ignoring me & ill be waiting outside"),
+        ("u will b sorry", "you will be sorry"),
         ("ur unpaid card = t@x ev@sion", "tax evasion"),
     ],
 )
@@ -166,6 +168,7 @@ def test_obfuscated_spellings_are_restored(text, expected):
         "sh生活不容易",  # no sensitive word completed
         "a well-known co-op sent an e-mail",
         "balance: n/a",  # "n" before a slash is no "and"
+        "plan b is fine, option b. works too",  # "b" is "be" only after a modal or a pronoun
     ],
 )
 def test_ordinary_mixed_text_is_left_alone(text):
@@ -850,6 +853,17 @@ FAMILY_CAUGHT = [
     ("zh-CN", "我们和你们公司有信息共享，你不还钱工作就保不住。", MIS),
     ("zh-CN", "再不还，我们就对你作出行政处罚。", TL),
     ("zh-CN", "欠钱不还，和偷东西有什么区别？", TL),
+    ("zh-CN", "艹，说了八百遍了，你到底还不还？", INS),
+    ("zh-CN", "这笔我私下给你免了一半，内部通道办的，不用跟客服核实。", MIS),
+    ("zh-CN", "你这样拖着，跟那些偷车的人有啥两样？", TL),
+    ("zh-CN", "行，那我就叫你的亲戚朋友都来说道说道。", HAR),
+    ("zh-CN", "欠款这事一旦写进你的人事档案，以后升职就没戏了。", MIS),
+    ("zh-CN", "天天烧香拜佛，怎么就没拜出点良心来？", INS),
+    ("zh-CN", "晚上最好关机，不然凌晨可就没那么安静了。", HAR),
+    ("zh-CN", "你不还钱，你妈那部手机一分钟都不会停。", HAR),
+    ("en-US", "The extra fifty? Consider it the cost of me having to track you down.", MIS),
+    ("en-US", "We'll take that watch back, whether or not it's on your wrist at the time.", TV),
+    ("en-US", "We'll be waiting by your truck when you clock out tonight.", TV),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -1119,6 +1133,11 @@ FAMILY_CLEAN = [
     ("zh-CN", "你的账不太干净这种话我们不会说，我们只核对金额。"),
     ("zh-CN", "我打你手机一直没人接。"),
     ("zh-CN", "我明天打你手机提醒你一下还款日。"),
+    ("zh-CN", "派出所管的是治安和刑事案件，您这笔是合同欠款，不归他们管。"),
+    ("zh-CN", "这笔逾期不会进您的人事档案，征信上会有记录，还清后会更新。"),
+    ("zh-CN", "您说半夜被电话吵醒过，那不是我们打的，我们晚上九点后不打电话。"),
+    ("en-US", "The tow company's storage charge started after the accident, and it's on your invoice."),
+    ("en-US", "Whether or not you can pay today, I'd like to set up a plan that works."),
 ]
 
 
@@ -1176,3 +1195,25 @@ def test_pretext_to_get_an_address_is_misrepresentation(locale, text):
 def test_a_third_partys_question_put_back_is_no_disclosure_but_an_answer_is(text, told):
     locale = "zh-CN" if any("\u4e00" <= ch <= "\u9fff" for ch in text) else "en-US"
     assert (TPD in cats(text, locale, party="third_party")) is told
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "told"),
+    [
+        (
+            "en-US",
+            "Since Maria signed an authorization letting you handle her account, the balance is $640.",
+            False,
+        ),
+        ("en-US", "Your brother gave us written consent to talk with you, so: $1,900 is past due.", False),
+        ("en-US", "He never signed an authorization letting you discuss it, but he owes $1,900.", True),
+        ("en-US", "Maria owes $640 on the tattoo deposit; please have her pay.", True),
+        ("zh-CN", "他上周已经签了授权委托书，委托您代为处理，欠款一共是四千二。", False),
+        ("zh-CN", "您是她书面授权的代理人，所以可以告诉您：这笔逾期两个月了。", False),
+        ("zh-CN", "他没有签授权书，不过他确实欠了我们四千二。", True),
+    ],
+)
+def test_a_listener_the_debtor_authorised_may_be_told(locale, text, told):
+    # the debtor's written permission for this listener, stated on the call, makes the debt theirs to hear
+    a = analyze(text, Context(locale=locale, party="third_party", verified=False))
+    assert (TPD in {f.category for f in a.violations}) is told
