@@ -109,7 +109,7 @@ BENCH_SETS = (
     "heldout56",
     "heldout57",
 )
-BLIND_SETS = ("heldout58", "heldout59", "heldout60", "heldout61")
+BLIND_SETS = ("heldout58", "heldout59", "heldout60", "heldout61", "heldout62", "heldout63")
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
