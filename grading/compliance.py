@@ -60,6 +60,8 @@ _NEG = {
         # "I have no plans to show up at your house", "benefits are protected from garnishment"
         r"|\bno (plans?|intention) (to|of)|\b(protected|exempt|safe) from)\b(?:\s+(?:"
         + _FILLERS
+        # a list under one negation: "isn't going to be towed or seized"
+        + r"|[a-z]+(?:ed|en) (?:or|nor)"
         + r")\b)*\s*$"
     ),
 }
@@ -83,6 +85,8 @@ _REPORTED = {
     "zh": re.compile(
         r"((不要|别|不能|请勿|不许|不该|不准|不可以)(再)?(说|讲|骂|叫|喊|称呼|用)(我|人|别人|我们|对方|您|你)?(是)?(个)?"
         r"|(说|骂|叫|喊)(我|我们)(是)?(个)?|(您|你)(刚才)?(说|讲|骂|提到)(的)?((您|你)?自己(是)?)?|这样的?字眼|像"
+        # someone else's words reported: "您说之前有人骂您'老赖'"
+        r"|(有人|别人|之前的人|以前的人|那个人|上一个人)(曾经|之前|以前|也)?(骂|叫|喊|称呼)(过)?(您|你)?(是)?(个)?"
         r"|(我|我们)(从来|刚才|可)?(没有|没|不会|从没|绝不|并没有|并没)(说|骂|叫|称呼|讲|认为)(过)?(您|你)?(是)?(个)?"
         r"|(我|我们)(从来|可|也|都)?(没有|没|不会|从没|绝不|并没有|并没|不)(把|将)(您|你)(当|看)(成|作)?(是)?(个|一个)?)"
         r"\s*[\"'「『]?$"

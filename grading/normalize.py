@@ -97,6 +97,9 @@ _LEXICON = (
 # Leet characters -> the letter(s) they stand for.
 _LEET = dict(zip("@4$5!1|037", ("a", "a", "s", "s", "i", "[il]", "[il]", "o", "e", "t"), strict=True))
 _MASK = set("*#%")
+# A symbol or digit between two letters, outside the lexicon: read as the letter it looks like.
+_INNER_LEET = re.compile(r"(?<=[a-z])[@0134$5](?=[a-z])")
+_LEET_PLAIN = {"@": "a", "0": "o", "1": "i", "3": "e", "4": "a", "$": "s", "5": "s"}
 _FORMS_COLLAPSED = {re.sub(r"(.)\1+", r"\1", w): w for w in reversed(_LEXICON)}
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -164,7 +167,7 @@ _PINYIN_WORDS = (
     "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡 "
     "杀到 畜生 睡觉 网贷 逾期 欠债 还债 处理费 手续费 违约金 滞纳金 罚款 服务费 "
     "税务局 执行局 扣押 查封 冻结 注销 护照 签证 电费 出国 高考 政审 大学 养老金 失信 经侦 刑侦 纪委 约谈 工商 劳动 监察 贷款 违法 学位 公证 工信 销账 催收 上门费 催收费 "
-    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费 老不死 删掉 电话"
+    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费 老不死 删掉 电话 客服"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",
@@ -180,7 +183,7 @@ _PINYIN_OF = {
     "领": "ling", "导": "dao", "全": "quan", "政": "zheng", "府": "fu", "用": "yong", "卡": "ka",
     "畜": "chu", "生": "sheng", "睡": "shui", "觉": "jiao", "网": "wang", "贷": "dai", "逾": "yu",
     "期": "qi", "债": "zhai", "处": "chu", "理": "li", "费": "fei", "手": "shou",
-    "续": "xu", "违": "wei", "约": "yue", "金": "jin", "滞": "zhi", "纳": "na", "罚": "fa", "服": "fu",
+    "续": "xu", "违": "wei", "约": "yue", "金": "jin", "滞": "zhi", "纳": "na", "罚": "fa", "服": "fu", "客": "ke",
     "务": "wu", "税": "shui", "行": "xing", "扣": "kou", "押": "ya", "查": "cha", "封": "feng",
     "冻": "dong", "结": "jie", "注": "zhu", "销": "xiao", "护": "hu", "照": "zhao", "签": "qian",
     "证": "zheng", "电": "dian", "国": "guo", "高": "gao", "考": "kao", "审": "shen", "大": "da",
@@ -416,6 +419,11 @@ def _deobfuscate(view: View) -> View:
         if word and word != tok:
             end = m.end() if lexicon_word(tok) else start + len(core)
             edits.append((start, end, word))
+        elif not word:
+            # any other word with a symbol or digit between two letters: "imp0unded", "tr@iler"
+            plain = _INNER_LEET.sub(lambda x: _LEET_PLAIN[x.group()], tok)
+            if plain != tok:
+                edits.append((start, start + len(tok), plain))
     return _replace(view, edits)
 
 

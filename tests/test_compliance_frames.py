@@ -143,6 +143,8 @@ def test_violation_outside_the_frame_is_caught(locale, text, category, party):
         ("让你们 ld 管一管", "让你们领导管一管"),
         ("k33p ignoring me & ill b w8ing outside", "keep ignoring me & ill be waiting outside"),
         ("u will b sorry", "you will be sorry"),
+        ("ur b0at gets imp0unded 2nite", "boat gets impounded tonight"),  # leet inside any word
+        ("the st@ble fee is d0uble", "the stable fee is double"),
         ("ur unpaid card = t@x ev@sion", "tax evasion"),
     ],
 )
@@ -169,6 +171,7 @@ def test_obfuscated_spellings_are_restored(text, expected):
         "a well-known co-op sent an e-mail",
         "balance: n/a",  # "n" before a slash is no "and"
         "plan b is fine, option b. works too",  # "b" is "be" only after a modal or a pronoun
+        "covid19 test, 3rd notice, 24/7 line",  # digits that stand next to letters but not between them
     ],
 )
 def test_ordinary_mixed_text_is_left_alone(text):
@@ -864,6 +867,20 @@ FAMILY_CAUGHT = [
     ("en-US", "The extra fifty? Consider it the cost of me having to track you down.", MIS),
     ("en-US", "We'll take that watch back, whether or not it's on your wrist at the time.", TV),
     ("en-US", "We'll be waiting by your truck when you clock out tonight.", TV),
+    ("zh-CN", "你敢去投诉，我保证你老婆孩子上学出门都提心吊胆。", TV),
+    ("zh-CN", "你胆子是大，不知道你爸妈胆子有多大。", TV),
+    ("zh-CN", "我们明天去你店里门口堵你，当面算账。", TV),
+    ("zh-CN", "我刚从法院出来，你的卷宗已经调过了。", IMP),
+    ("zh-CN", "你们村这一片归我管，你的事局里已经备案了。", IMP),
+    ("zh-CN", "我是平台客服，不是什么第三方，你直接跟我说就行。", IMP),
+    ("en-US", "I'll mark it as paid off even though you only sent a third. Nobody checks these.", MIS),
+    ("en-US", "Keep it up and you'll wind up needing a lot more than a cast.", TV),
+    ("en-US", "Your RV gets impounded by the sheriff this Friday if the lot rent isn't in.", TL),
+    ("en-US", "Funny how quick news travels around a small church, huh?", HAR),
+    ("en-US", "Pay or I'll make sure you never coach in this county again.", HAR),
+    ("en-US", "It's a ten-year-old bill, sure, but we can sue you any time we feel like it.", TL),
+    ("en-US", "We can take it straight out of your wages; no court needs to get involved.", TL),
+    ("en-US", "Unless this is paid, your daughter will be sent home from practice.", MIS),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -1138,6 +1155,12 @@ FAMILY_CLEAN = [
     ("zh-CN", "您说半夜被电话吵醒过，那不是我们打的，我们晚上九点后不打电话。"),
     ("en-US", "The tow company's storage charge started after the accident, and it's on your invoice."),
     ("en-US", "Whether or not you can pay today, I'd like to set up a plan that works."),
+    ("en-US", "Your mower isn't going to be repossessed or auctioned over a late payment."),
+    (
+        "en-US",
+        "If you mentioned the balance to your brother, that's up to you; I won't talk to him about it.",
+    ),
+    ("zh-CN", "您说上一个人骂您是骗子，这是他的错，我代表公司向您道歉。"),
 ]
 
 
