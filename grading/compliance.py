@@ -110,7 +110,7 @@ _REPORTED = {
         r"|\bi (heard|hear) you (call|calling|say|saying)(\s+\w+){0,4}?(\s+an?)?"
         r"|\bi heard"
         r"|\byou told (me|us|him|her|them|my \w+|our \w+|the \w+)( \w+){0,3}? to( go)?"
-        r"|\byou called (our|the|this|that|my) \w+( \w+)?(\s+an?)?"
+        r"|\byou called (our|the|this|that|my) \w+( \w+)?(\s+an?)?(\s+['\"]?\w+){0,3}"
         r"|\b(i|we) (never|didn'?t|did not|wouldn'?t|would never|won'?t|don'?t|do not) (call(ed)?|say|said)"
         r"( that)?( you)?( were| are| was)?( an?)?)"
         r"\s*['\"]?\s*$"
@@ -145,6 +145,8 @@ _DISOWNED_AFTER = {
         r"['\"]?\s*(is|was|'s|isn'?t)\s+(not|never|no)\s+(a\s+)?(word|name|label|term|thing)\b"
         r"|['\"]?\s*(is|'s)\s+(a\s+|the\s+last\s+)?(word|name|label|term)\s+(i|we)\s+"
         r"(never|would never|'?d never|wouldn'?t|don'?t|do not|won'?t|will never)\b"
+        # "calling you a deadbeat isn't something I'd ever do"
+        r"|['\"]?\s*(isn'?t|is not|is never)\s+(something|anything|a thing|what)\s+(i|we)('?d| would)?\s+(ever\s+)?(do|say|call)\b"
     ),
 }
 # Enforcement described as the outcome of a court process is truthful, not a fake threat.

@@ -142,7 +142,7 @@ _CHAT = {
     "wut": "what", "sez": "says", "bal": "balance", "stmt": "statement", "mgr": "manager",
     "rn": "right now", "4evr": "forever", "wil": "will", "shld": "should", "kno": "know",
     "suspndd": "suspended", "suspnded": "suspended", "rep'ing": "representing",
-    "txting": "texting", "txted": "texted", "amt": "amount", "n": "and", "w8": "wait", "w8ing": "waiting",
+    "txting": "texting", "txted": "texted", "amt": "amount", "n": "and", "orig": "original", "thats": "that's", "w8": "wait", "w8ing": "waiting",
     "w8in": "waiting", "h8": "hate", "k33p": "keep", "b": "be",
 }  # fmt: skip
 # "b" is "be" only after a modal or a pronoun ("ill b w8ing", "u will b sorry"), never "plan b"
@@ -167,7 +167,7 @@ _PINYIN_WORDS = (
     "打你 砍你 捅你 杀你 弄你 司法 执法 拘你 抓你 局子 被抓 抓走 公安局 同事 领导 全免 政府 信用卡 "
     "杀到 畜生 睡觉 网贷 逾期 欠债 还债 处理费 手续费 违约金 滞纳金 罚款 服务费 "
     "税务局 执行局 扣押 查封 冻结 注销 护照 签证 电费 出国 高考 政审 大学 养老金 失信 经侦 刑侦 纪委 约谈 工商 劳动 监察 贷款 违法 学位 公证 工信 销账 催收 上门费 催收费 "
-    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费 老不死 删掉 电话 客服"
+    "欠了 没还 免掉 智障 脑残 睡不着 砸了 律师费 管理费 老不死 删掉 电话 客服 兄弟 筋骨"
 ).split()
 _PINYIN_OF = {
     "弄": "nong", "死": "si", "整": "zheng", "打": "da", "砍": "kan", "杀": "sha", "了": "le", "去": "qu",
@@ -183,7 +183,7 @@ _PINYIN_OF = {
     "领": "ling", "导": "dao", "全": "quan", "政": "zheng", "府": "fu", "用": "yong", "卡": "ka",
     "畜": "chu", "生": "sheng", "睡": "shui", "觉": "jiao", "网": "wang", "贷": "dai", "逾": "yu",
     "期": "qi", "债": "zhai", "处": "chu", "理": "li", "费": "fei", "手": "shou",
-    "续": "xu", "违": "wei", "约": "yue", "金": "jin", "滞": "zhi", "纳": "na", "罚": "fa", "服": "fu", "客": "ke",
+    "续": "xu", "违": "wei", "约": "yue", "金": "jin", "滞": "zhi", "纳": "na", "罚": "fa", "服": "fu", "客": "ke", "兄": "xiong", "弟": "di", "筋": "jin", "骨": "gu",
     "务": "wu", "税": "shui", "行": "xing", "扣": "kou", "押": "ya", "查": "cha", "封": "feng",
     "冻": "dong", "结": "jie", "注": "zhu", "销": "xiao", "护": "hu", "照": "zhao", "签": "qian",
     "证": "zheng", "电": "dian", "国": "guo", "高": "gao", "考": "kao", "审": "shen", "大": "da",

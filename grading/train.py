@@ -110,8 +110,10 @@ BENCH_SETS = (
     "heldout57",
     "heldout58",
     "heldout59",
+    "heldout60",
+    "heldout61",
 )
-BLIND_SETS = ("heldout60", "heldout61", "heldout62", "heldout63", "heldout64", "heldout65")
+BLIND_SETS = ("heldout62", "heldout63", "heldout64", "heldout65")
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}

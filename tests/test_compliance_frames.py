@@ -881,6 +881,22 @@ FAMILY_CAUGHT = [
     ("en-US", "It's a ten-year-old bill, sure, but we can sue you any time we feel like it.", TL),
     ("en-US", "We can take it straight out of your wages; no court needs to get involved.", TL),
     ("en-US", "Unless this is paid, your daughter will be sent home from practice.", MIS),
+    ("en-US", "Hi, I'm a fishing buddy of Carl's. Do you know where he lives now?", MIS),
+    ("en-US", "You owe us four times the original now.", MIS),
+    ("en-US", "Your balance likes to climb for folks who won't call back.", MIS),
+    ("en-US", "Next time we see each other it could be through the glass.", TL),
+    ("en-US", "The late charges? I set them at whatever I feel like.", MIS),
+    ("en-US", "At three in the morning you'll sure pick up, won't you?", HAR),
+    ("en-US", "I've been practising law for twenty years, so listen up.", IMP),
+    ("zh-CN", "我是你们厂人事部的，公司在统计员工的欠款情况。", IMP),
+    ("zh-CN", "再不还你就等着做牢吧。", TL),
+    ("zh-CN", "改天我帮你活动活动筋骨。", TV),
+    ("zh-CN", "这些录音以后都会递到审你的人手里。", TL),
+    ("zh-CN", "你爸那边我暂时没联系，你别逼我，不然可就不好说了。", HAR),
+    ("zh-CN", "我不是要账的，我是他战友，他现在住哪儿？", MIS),
+    ("zh-CN", "你这件事已经不归民事那边处理了。", TL),
+    ("zh-CN", "你这事要是传开，以后谁还跟你做生意？", HAR),
+    ("zh-CN", "我刚从派出所那儿回来，你的事也顺便办了。", IMP),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -1161,6 +1177,12 @@ FAMILY_CLEAN = [
         "If you mentioned the balance to your brother, that's up to you; I won't talk to him about it.",
     ),
     ("zh-CN", "您说上一个人骂您是骗子，这是他的错，我代表公司向您道歉。"),
+    ("en-US", "Calling you a freeloader isn't something I would say to anyone."),
+    (
+        "en-US",
+        "You called my manager a 'stupid jerk' earlier; I'll log the complaint, but let's keep it civil.",
+    ),
+    ("en-US", "We never call at two in the morning, so you won't have to pick up then."),
 ]
 
 
@@ -1240,3 +1262,9 @@ def test_a_listener_the_debtor_authorised_may_be_told(locale, text, told):
     # the debtor's written permission for this listener, stated on the call, makes the debt theirs to hear
     a = analyze(text, Context(locale=locale, party="third_party", verified=False))
     assert (TPD in {f.category for f in a.violations}) is told
+
+
+def test_telling_a_family_they_owe_nothing_is_no_disclosure():
+    text = "您母亲的事我们很遗憾，子女没有替她还款的义务，您不用担心。"
+    a = analyze(text, Context(locale="zh-CN", party="third_party", verified=False))
+    assert TPD not in {f.category for f in a.violations}
