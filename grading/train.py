@@ -113,7 +113,7 @@ BENCH_SETS = (
     "heldout60",
     "heldout61",
 )
-BLIND_SETS = ("heldout62", "heldout63", "heldout64", "heldout65")
+BLIND_SETS = ("heldout62", "heldout63", "heldout64", "heldout65", "heldout66", "heldout67")
 LOCALES = ("zh-CN", "en-US")
 FP_BUDGET = {"zh-CN": 0.03, "en-US": 0.04}
 KINDS = {"violation", "obfuscated", "paraphrase", "hard_negative", "compliant", "corpus"}
