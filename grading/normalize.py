@@ -142,13 +142,14 @@ _CHAT = {
     "wut": "what", "sez": "says", "bal": "balance", "stmt": "statement", "mgr": "manager",
     "rn": "right now", "4evr": "forever", "wil": "will", "shld": "should", "kno": "know",
     "suspndd": "suspended", "suspnded": "suspended", "rep'ing": "representing",
-    "txting": "texting", "txted": "texted", "amt": "amount", "n": "and", "orig": "original", "thats": "that's", "w8": "wait", "w8ing": "waiting",
-    "w8in": "waiting", "h8": "hate", "k33p": "keep", "b": "be",
+    "txting": "texting", "txted": "texted", "amt": "amount", "n": "and", "orig": "original",
+    "thats": "that's", "w8": "wait", "w8ing": "waiting", "w8in": "waiting", "h8": "hate", "k33p": "keep",
+    "b": "be",
 }  # fmt: skip
 # "b" is "be" only after a modal or a pronoun ("ill b w8ing", "u will b sorry"), never "plan b"
 _BE_BEFORE = re.compile(
     r"(?<![a-z'])(i'?ll|ill|will|gonna|to|u|you|can'?t|won'?t|wont|gotta|must|might|may|could|would|"
-    r"should|we'?ll|they'?ll|you'?ll|u'?ll|it'?ll|he'?ll|she'?ll|not|never|gonna|wanna)\s+$"
+    r"should|we'?ll|they'?ll|you'?ll|u'?ll|it'?ll|he'?ll|she'?ll|not|never|wanna)\s+$"
 )
 _LONE_BEFORE = re.compile(r"(?<![a-z'])[a-z][\s.\-_*]$")
 _LONE_AFTER = re.compile(r"[\s.\-_*][a-z](?![a-z0-9'])")
@@ -183,7 +184,8 @@ _PINYIN_OF = {
     "领": "ling", "导": "dao", "全": "quan", "政": "zheng", "府": "fu", "用": "yong", "卡": "ka",
     "畜": "chu", "生": "sheng", "睡": "shui", "觉": "jiao", "网": "wang", "贷": "dai", "逾": "yu",
     "期": "qi", "债": "zhai", "处": "chu", "理": "li", "费": "fei", "手": "shou",
-    "续": "xu", "违": "wei", "约": "yue", "金": "jin", "滞": "zhi", "纳": "na", "罚": "fa", "服": "fu", "客": "ke", "兄": "xiong", "弟": "di", "筋": "jin", "骨": "gu",
+    "续": "xu", "违": "wei", "约": "yue", "金": "jin", "滞": "zhi", "纳": "na", "罚": "fa", "服": "fu",
+    "客": "ke", "兄": "xiong", "弟": "di", "筋": "jin", "骨": "gu",
     "务": "wu", "税": "shui", "行": "xing", "扣": "kou", "押": "ya", "查": "cha", "封": "feng",
     "冻": "dong", "结": "jie", "注": "zhu", "销": "xiao", "护": "hu", "照": "zhao", "签": "qian",
     "证": "zheng", "电": "dian", "国": "guo", "高": "gao", "考": "kao", "审": "shen", "大": "da",
