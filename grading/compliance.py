@@ -336,6 +336,16 @@ _LISTENER_ACTS = {
     "zh": re.compile(r"(如果|要是|等)(您|你)(自己)?(可以|能)?$"),
     "en": re.compile(r"\b(if|when|once) you\s*$|\byou (could|can|might|may) (also )?\s*$"),
 }
+# The listener told someone, not the collector: a telling verb with the listener as its subject ("if you
+# told your sister about the balance", "要是您告诉了家里人").
+_LISTENER_TOLD = {
+    "zh": re.compile(r"(如果|要是|既然)(您|你)(自己)?(已经|之前)?$"),
+    "en": re.compile(r"\b((if|when|once|since) )?you('ve| have)?( already| just)?\s*$"),
+}
+_TELLING = {
+    "zh": re.compile(r"(告诉|跟|和|对)"),
+    "en": re.compile(r"(texted|txted|emailed|called|told|messaged|rang|phoned|informed|wrote|mentioned)\b"),
+}
 # The banned words disowned right after them: "calling you a liar isn't my job", "打断腿那一套早就不允许了".
 _POST_DENIED = {
     "zh": re.compile(
@@ -555,7 +565,9 @@ def suppressed(text: str, start: int, end: int, category: str, lang: str) -> boo
     """True when a match is negated, only the debtor's own words read back, or (insults) only reported
     or quoted in a civil request."""
     if category == Category.third_party_disclosure:
-        return False
+        return bool(
+            _TELLING[lang].match(text, start) and _LISTENER_TOLD[lang].search(_clause_prefix(text, start))
+        )
     if any(a <= start and end <= b for a, b in debtor_quote_spans(text, lang)):
         return True
     pre = _clause_prefix(text, start)

@@ -202,6 +202,17 @@ _ASKED_ABOUT_HIM = {
 }
 
 
+# What the police or a court deal with, described: "派出所管的是刑事案件，您这笔是合同纠纷", "the police
+# handle crimes; this is a contract". The crime named is their remit, not the listener's act.
+_REMIT = {
+    "zh": re.compile(
+        r"(警察|派出所|公安|民警|刑警|经侦|法院|检察院)[^，。！？,]{0,4}(管|处理|负责|受理|办|查)的(都|只|主要)?(是)?$"
+    ),
+    "en": re.compile(
+        r"\b(police|cops|officers|sheriffs?|prosecutors?|criminal courts?)( only| mainly)? "
+        r"(handle|handles|deal with|deals with|investigate|investigates|go after|goes after)\s*$"
+    ),
+}
 # The debtor's written permission for this listener, stated by the collector: a spouse, a relative or
 # an attorney the debtor authorised may be told what the debtor may be told ("since Tom signed the
 # authorization letting you discuss his account", "他已经签了授权书，委托您代为处理").
@@ -249,6 +260,8 @@ def framed(text: str, start: int, end: int, category: str, rule_id: str, lang: s
             return True
         if _OTHERS_SAID[lang].search(before) and _DISOWNED[lang].search(text, end):
             return True
+    if category == Category.threat_legal and _REMIT[lang].search(text, a, start):
+        return True
     if category in (Category.threat_legal, Category.misrepresentation):
         m = _LISTENER_FEAR[lang].search(text, a, end)
         if m and m.start() <= start and _ANSWERED[lang].search(text, end):
