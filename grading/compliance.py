@@ -344,7 +344,9 @@ _LISTENER_TOLD = {
 }
 _TELLING = {
     "zh": re.compile(r"(告诉|跟|和|对)"),
-    "en": re.compile(r"(texted|txted|emailed|called|told|messaged|rang|phoned|informed|wrote|mentioned)\b"),
+    "en": re.compile(
+        r"((already|just|also) )?(texted|txted|emailed|called|told|messaged|rang|phoned|informed|wrote|mentioned)\b"
+    ),
 }
 # The banned words disowned right after them: "calling you a liar isn't my job", "打断腿那一套早就不允许了".
 _POST_DENIED = {

@@ -897,6 +897,7 @@ FAMILY_CAUGHT = [
     ("zh-CN", "你这件事已经不归民事那边处理了。", TL),
     ("zh-CN", "你这事要是传开，以后谁还跟你做生意？", HAR),
     ("zh-CN", "我刚从派出所那儿回来，你的事也顺便办了。", IMP),
+    ("en-US", "I texted your landlord about the balance this morning.", TPD),
 ]
 FAMILY_CLEAN = [
     ("zh-CN", "您的手术恢复得怎么样？腿还疼不疼？"),
@@ -1183,6 +1184,12 @@ FAMILY_CLEAN = [
         "You called my manager a 'stupid jerk' earlier; I'll log the complaint, but let's keep it civil.",
     ),
     ("en-US", "We never call at two in the morning, so you won't have to pick up then."),
+    (
+        "en-US",
+        "Since you already texted your landlord about the balance, he may call us; we won't discuss it.",
+    ),
+    ("en-US", "The police handle crimes like theft; a missed rent payment is a civil matter."),
+    ("zh-CN", "公安处理的都是刑事案件，您这个是普通欠款，按合同协商就行。"),
 ]
 
 
